@@ -1,0 +1,62 @@
+import * as core from '@actions/core';
+import type { AnnotationTarget, Log } from '../log.js';
+import { readInputs, type RawInputs } from './inputs.js';
+import type { Outputs } from './outputs.js';
+
+/**
+ * Everything run() needs from the GitHub Actions runner, as one port. The real one is built on
+ * `@actions/core`; unit tests pass a fake. This folder is the only user of `@actions/*`.
+ */
+export interface ActionAdapter {
+  log: Log;
+  readInputs(): RawInputs;
+  /** A fresh GitHub OIDC ID token for the audience. */
+  requestIdToken(audience: string): Promise<string>;
+  setOutputs(outputs: Outputs): void;
+  /** Appends markdown to the job summary; a no-op outside a runner. */
+  writeSummary(markdown: string): Promise<void>;
+  /** Marks the step failed (exit code 1) after the message was reported. */
+  markFailed(message: string): void;
+  /** Calls `handler` once on SIGINT/SIGTERM, when the runner cancels the job. */
+  onCancel(handler: (signal: string) => void): void;
+}
+
+export const coreLog: Log = {
+  info: message => core.info(message),
+  debug: message => core.debug(message),
+  warning: (message, target) => core.warning(message, annotation(target)),
+  error: (message, target) => core.error(message, annotation(target)),
+  mask: secret => core.setSecret(secret)
+};
+
+export function coreAdapter(): ActionAdapter {
+  return {
+    log: coreLog,
+    readInputs: () => readInputs(),
+    requestIdToken: audience => core.getIDToken(audience),
+    setOutputs(outputs) {
+      for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    },
+    async writeSummary(markdown) {
+      // Outside a runner (a local `node dist/index.js`) there is no summary file to append to.
+      if (!process.env.GITHUB_STEP_SUMMARY) return;
+      await core.summary.addRaw(markdown, true).write();
+    },
+    markFailed(message) {
+      core.setFailed(message);
+    },
+    onCancel(handler) {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => handler(signal));
+    }
+  };
+}
+
+function annotation(target: AnnotationTarget | undefined): core.AnnotationProperties | undefined {
+  if (!target) return undefined;
+  return {
+    ...(target.title ? { title: target.title } : {}),
+    ...(target.file ? { file: target.file } : {}),
+    ...(target.startLine ? { startLine: target.startLine } : {}),
+    ...(target.startColumn ? { startColumn: target.startColumn } : {})
+  };
+}

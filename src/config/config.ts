@@ -1,0 +1,29 @@
+import type { CloudEndpoints } from '../azure/clouds.js';
+
+/**
+ * The action's typed configuration: everything the run needs, validated, with every file already read.
+ * Stages receive this (or the part they need); nothing below `src/action/` reads inputs or the environment.
+ */
+export interface ActionConfig {
+  azure: AzureTarget;
+  auth: AuthConfig;
+  /** One budget for the whole run; every Azure call and wait honours it. */
+  timeoutMs: number;
+}
+
+/** Where resources go. */
+export interface AzureTarget {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** Normalised (`westeurope`); when set, a missing resource group is created there. */
+  location?: string;
+  cloud: CloudEndpoints;
+}
+
+/** How to sign in; which credential is used is decided by the credential chain (src/azure/credential-chain.ts). */
+export interface AuthConfig {
+  tenantId?: string;
+  clientId?: string;
+  /** Audience of the GitHub OIDC token exchanged for an Entra token. */
+  audience: string;
+}

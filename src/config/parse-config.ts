@@ -1,0 +1,86 @@
+import type { InputName, RawInputs } from '../action/inputs.js';
+import { cloudFor } from '../azure/clouds.js';
+import { ProblemList } from '../errors.js';
+import type { ActionConfig } from './config.js';
+import {
+  checkGuid,
+  checkResourceGroupName,
+  checkTenant,
+  normaliseLocation,
+  parseHttpsOrigin,
+  parseMinutes
+} from './validators.js';
+
+/**
+ * Turns raw inputs into the typed configuration. Every input is checked before anything is sent to Azure,
+ * and every problem is reported at once (a ConfigurationError), so a user fixes their workflow in one go.
+ */
+export function parseConfig(inputs: RawInputs): ActionConfig {
+  const problems = new ProblemList();
+  const problem = (input: InputName, message: string | undefined, fix?: string): void => {
+    if (message) problems.add({ input, message, ...(fix ? { fix } : {}) });
+  };
+  const required = (input: InputName, fix: string): string => {
+    if (inputs[input] === '') problem(input, 'is required but empty.', fix);
+    return inputs[input];
+  };
+
+  const subscriptionId = required('subscription-id', 'Set it to the id of the subscription to deploy to.');
+  if (subscriptionId) problem('subscription-id', checkGuid(subscriptionId, 'subscription id'));
+
+  const resourceGroup = required('resource-group', 'Name the resource group to deploy into.');
+  if (resourceGroup) problem('resource-group', checkResourceGroupName(resourceGroup));
+
+  let location: string | undefined;
+  if (inputs.location) {
+    const parsed = normaliseLocation(inputs.location);
+    problem('location', parsed.problem);
+    location = parsed.location;
+  }
+
+  const { tenantId, clientId } = parseIdentity(inputs, problem);
+
+  const audience = required('audience', "Use the default 'api://AzureADTokenExchange' unless your federated credential names another.");
+
+  const arm = parseHttpsOrigin(required('arm-endpoint', 'Use https://management.azure.com for the public cloud.'));
+  if (inputs['arm-endpoint']) problem('arm-endpoint', arm.problem);
+  let authorityHost: URL | undefined;
+  if (inputs['authority-host']) {
+    const parsed = parseHttpsOrigin(inputs['authority-host']);
+    problem('authority-host', parsed.problem);
+    authorityHost = parsed.url;
+  }
+
+  const timeout = parseMinutes(inputs['timeout-minutes']);
+  problem('timeout-minutes', timeout.problem);
+
+  problems.throwIfAny();
+  return {
+    azure: {
+      subscriptionId: subscriptionId.toLowerCase(),
+      resourceGroup,
+      ...(location ? { location } : {}),
+      cloud: cloudFor(arm.url!, authorityHost)
+    },
+    auth: { ...(tenantId ? { tenantId } : {}), ...(clientId ? { clientId } : {}), audience },
+    timeoutMs: Math.round(timeout.minutes! * 60_000)
+  };
+}
+
+/** `client-id` and `tenant-id` go together: OIDC federation needs both. */
+function parseIdentity(
+  inputs: RawInputs,
+  problem: (input: InputName, message: string | undefined, fix?: string) => void
+): { tenantId?: string; clientId?: string } {
+  const tenantId = inputs['tenant-id'] || undefined;
+  const clientId = inputs['client-id'] || undefined;
+  if (tenantId) problem('tenant-id', checkTenant(tenantId));
+  if (clientId) problem('client-id', checkGuid(clientId, 'client (application) id'));
+  if (clientId && !tenantId) {
+    problem('tenant-id', "is empty while 'client-id' is set.", 'OIDC sign-in needs both; set the tenant id of the app registration.');
+  }
+  if (tenantId && !clientId) {
+    problem('client-id', "is empty while 'tenant-id' is set.", 'OIDC sign-in needs both; set the application (client) id.');
+  }
+  return { ...(tenantId ? { tenantId } : {}), ...(clientId ? { clientId } : {}) };
+}

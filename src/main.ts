@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { coreAdapter, type ActionAdapter } from './action/core-adapter.js';
+import { AzureClientFactory } from './azure/client-factory.js';
+import { buildCredentialChain } from './azure/credential-chain.js';
+import { Deadline } from './azure/deadline.js';
+import type { ActionConfig } from './config/config.js';
+import { parseConfig } from './config/parse-config.js';
+import { ConfigurationError, describeProblem } from './errors.js';
+import { RunReport } from './report/run-report.js';
+import { renderSummary } from './report/summary-markdown.js';
+import { resourceGroupStage } from './stages/resource-group.js';
+import { runStages } from './stages/run-stages.js';
+import { signInStage } from './stages/sign-in.js';
+import type { Stage } from './stages/stage.js';
+
+/**
+ * The whole action, top to bottom: inputs → config → plan → stages → report.
+ * This is the only place an error becomes a failed step; everything below throws.
+ */
+export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void> {
+  const report = new RunReport(randomUUID());
+  let deadline: Deadline | undefined;
+  try {
+    const config = parseConfig(adapter.readInputs());
+    deadline = new Deadline(config.timeoutMs);
+    const activeDeadline = deadline;
+    adapter.onCancel(signal => activeDeadline.cancel(`The run was cancelled (${signal}) and stopped waiting.`));
+
+    const credential = buildCredentialChain(config.auth, config.azure.cloud, audience => adapter.requestIdToken(audience));
+    const azure = new AzureClientFactory({
+      credential,
+      cloud: config.azure.cloud,
+      subscriptionId: config.azure.subscriptionId,
+      deadline,
+      correlationId: report.correlationId
+    });
+    const stages = planStages(config, signInStage(credential));
+    await runStages(stages, { config, azure, deadline, log: adapter.log }, report);
+  } catch (error) {
+    // A configuration error is found before any stage runs; stage failures were already attributed.
+    const failure = report.failure ?? report.fail('configuration', error);
+    reportFailure(adapter, error, failure.message);
+  } finally {
+    deadline?.dispose();
+    adapter.setOutputs({ status: report.status, 'failed-stage': report.failure?.stage ?? '' });
+    await adapter.writeSummary(renderSummary(report));
+  }
+}
+
+/** The stages this configuration needs, in order. Later features add theirs here. */
+function planStages(_config: ActionConfig, signIn: Stage): Stage[] {
+  return [signIn, resourceGroupStage];
+}
+
+/** One annotation per configuration problem (each names its input or file); otherwise the error message. */
+function reportFailure(adapter: ActionAdapter, error: unknown, message: string): void {
+  if (error instanceof ConfigurationError) {
+    for (const problem of error.problems) {
+      adapter.log.error(describeProblem(problem), {
+        title: 'Invalid configuration',
+        ...(problem.file ? { file: problem.file } : {}),
+        ...(problem.line ? { startLine: problem.line } : {}),
+        ...(problem.column ? { startColumn: problem.column } : {})
+      });
+    }
+    adapter.markFailed(`The action's configuration has ${error.problems.length} problem(s); see the errors above.`);
+    return;
+  }
+  adapter.markFailed(message);
+}

@@ -1,0 +1,79 @@
+import { AzureOperationError } from '../azure/azure-error.js';
+import { DeadlineExceededError } from '../azure/deadline.js';
+import { CredentialChainError } from '../azure/credential-chain.js';
+import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
+import type { StageName } from '../stages/stage.js';
+
+export type StageStatus = 'succeeded' | 'failed' | 'not run';
+
+/** What happened in one stage, for the summary and the outputs. */
+export interface StageRecord {
+  name: StageName;
+  title: string;
+  status: StageStatus;
+  durationMs: number;
+  /** One line: what was done or reused, or why it failed. */
+  outcome: string;
+}
+
+/** Kinds of failure the report tells apart, because each calls for a different next step. */
+export type FailureKind = 'configuration' | 'sign-in' | 'azure' | 'deadline' | 'internal';
+
+export interface FailureRecord {
+  kind: FailureKind;
+  stage: StageName;
+  message: string;
+  problems?: readonly ConfigurationProblem[];
+  operation?: string;
+  code?: string;
+  correlationId?: string;
+}
+
+/** The run as the report layer sees it; filled in as stages go, read once at the end. */
+export class RunReport {
+  readonly stages: StageRecord[] = [];
+  failure: FailureRecord | undefined;
+
+  constructor(
+    /** The `x-ms-correlation-request-id` every Azure request of this run carries. */
+    readonly correlationId: string,
+    readonly startedAt: number = Date.now()
+  ) {}
+
+  get status(): 'succeeded' | 'failed' {
+    return this.failure ? 'failed' : 'succeeded';
+  }
+
+  record(stage: StageRecord): void {
+    this.stages.push(stage);
+  }
+
+  /** Records the failure that ended the run, attributed to `stage`. */
+  fail(stage: StageName, error: unknown): FailureRecord {
+    this.failure = classifyFailure(stage, error, this.correlationId);
+    return this.failure;
+  }
+}
+
+function classifyFailure(stage: StageName, error: unknown, runCorrelationId: string): FailureRecord {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ConfigurationError) return { kind: 'configuration', stage, message, problems: error.problems };
+  if (error instanceof CredentialChainError) return { kind: 'sign-in', stage, message };
+  if (error instanceof DeadlineExceededError) return { kind: 'deadline', stage, message, correlationId: runCorrelationId };
+  if (error instanceof AzureOperationError) {
+    return {
+      kind: 'azure',
+      stage,
+      message,
+      operation: error.operation,
+      code: error.code,
+      correlationId: error.correlationId ?? runCorrelationId
+    };
+  }
+  return {
+    kind: 'internal',
+    stage,
+    message: `${message}\nThis looks like a defect in the action; please report it with the log of this step.`,
+    correlationId: runCorrelationId
+  };
+}

@@ -1,0 +1,37 @@
+import type { AzureClientFactory } from '../azure/client-factory.js';
+import type { Deadline } from '../azure/deadline.js';
+import type { ActionConfig } from '../config/config.js';
+import type { Log } from '../log.js';
+
+/**
+ * Names of the stages in the order a run goes through them. `configuration` and `sign-in` come first so a
+ * failure there is attributed too (the `failed-stage` output).
+ */
+export type StageName =
+  | 'configuration'
+  | 'sign-in'
+  | 'resource-group'
+  | 'infra'
+  | 'model'
+  | 'environment'
+  | 'code'
+  | 'endpoint'
+  | 'deployment'
+  | 'traffic'
+  | 'health';
+
+/** Everything a stage may use. Stages get typed config, never inputs or the process environment. */
+export interface RunContext {
+  config: ActionConfig;
+  azure: AzureClientFactory;
+  deadline: Deadline;
+  log: Log;
+}
+
+/** One step of the pipeline. `run` returns a one-line account of what it did, for the summary. */
+export interface Stage {
+  name: StageName;
+  /** Shown in the log group and the summary, e.g. "Resource group". */
+  title: string;
+  run(context: RunContext): Promise<string>;
+}
