@@ -24,9 +24,13 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
     const config = parseConfig(adapter.readInputs());
     deadline = new Deadline(config.timeoutMs);
     const activeDeadline = deadline;
-    adapter.onCancel(signal => activeDeadline.cancel(`The run was cancelled (${signal}) and stopped waiting.`));
+    adapter.onCancel(signal =>
+      activeDeadline.cancel(`The run was cancelled (${signal}) and stopped waiting.`)
+    );
 
-    const credential = buildCredentialChain(config.auth, config.azure.cloud, audience => adapter.requestIdToken(audience));
+    const credential = buildCredentialChain(config.auth, config.azure.cloud, audience =>
+      adapter.requestIdToken(audience)
+    );
     const azure = new AzureClientFactory({
       credential,
       cloud: config.azure.cloud,
@@ -63,7 +67,9 @@ function reportFailure(adapter: ActionAdapter, error: unknown, message: string):
         ...(problem.column ? { startColumn: problem.column } : {})
       });
     }
-    adapter.markFailed(`The action's configuration has ${error.problems.length} problem(s); see the errors above.`);
+    adapter.markFailed(
+      `The action's configuration has ${error.problems.length} problem(s); see the errors above.`
+    );
     return;
   }
   adapter.markFailed(message);

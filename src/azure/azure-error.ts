@@ -59,7 +59,11 @@ interface RestErrorLike {
   code?: string;
   statusCode?: number;
   details?: unknown;
-  response?: { status?: number; headers?: { get(name: string): string | undefined }; bodyAsText?: string | null };
+  response?: {
+    status?: number;
+    headers?: { get(name: string): string | undefined };
+    bodyAsText?: string | null;
+  };
 }
 
 /**
@@ -71,10 +75,20 @@ export function unwrapAzureError(error: unknown, operation: string, fallbackCorr
   if (isAbort(error)) {
     return error instanceof Error && error.name === 'DeadlineExceededError'
       ? error
-      : new DeadlineExceededError(`Stopped waiting to ${operation}: the run was cancelled or reached its deadline.`);
+      : new DeadlineExceededError(
+          `Stopped waiting to ${operation}: the run was cancelled or reached its deadline.`
+        );
   }
   if (typeof error !== 'object' || error === null) {
-    return new AzureOperationError(operation, undefined, 'Unknown', String(error), [], fallbackCorrelationId, undefined);
+    return new AzureOperationError(
+      operation,
+      undefined,
+      'Unknown',
+      String(error),
+      [],
+      fallbackCorrelationId,
+      undefined
+    );
   }
   const rest = error as RestErrorLike;
   const headers = rest.response?.headers;
@@ -125,7 +139,11 @@ function armErrorFrom(value: unknown): ArmErrorDetail | undefined {
 }
 
 /** Runs one Azure call, naming it, so any failure says what was being done and with which ids. */
-export async function azureCall<T>(operation: string, call: () => Promise<T>, correlationId?: string): Promise<T> {
+export async function azureCall<T>(
+  operation: string,
+  call: () => Promise<T>,
+  correlationId?: string
+): Promise<T> {
   try {
     return await call();
   } catch (error) {

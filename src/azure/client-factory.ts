@@ -45,7 +45,11 @@ export class AzureClientFactory {
   }
 
   machineLearning(): AzureMachineLearningWorkspaces {
-    return new AzureMachineLearningWorkspaces(this.session.credential, this.session.subscriptionId, this.options());
+    return new AzureMachineLearningWorkspaces(
+      this.session.credential,
+      this.session.subscriptionId,
+      this.options()
+    );
   }
 
   private options() {

@@ -31,15 +31,26 @@ export class CredentialChainError extends Error {
  * the user did not choose. Otherwise a service principal from AZURE_* variables, then the Azure CLI session
  * that azure/login leaves behind.
  */
-export function buildCredentialChain(auth: AuthConfig, cloud: CloudEndpoints, idTokens: IdTokenSource): CredentialChain {
+export function buildCredentialChain(
+  auth: AuthConfig,
+  cloud: CloudEndpoints,
+  idTokens: IdTokenSource
+): CredentialChain {
   // MSAL validates unknown authority hosts against login.microsoftonline.com unless told not to; a custom
   // host (Azure Stack, the local stand-in) has no entry there.
   const msalOptions = { authorityHost: cloud.authorityHost, disableInstanceDiscovery: !cloud.wellKnown };
   if (auth.clientId && auth.tenantId) {
     // The callback runs whenever MSAL needs a new Entra token, so a GitHub token (valid 5–10 minutes) is
     // never reused after it expires during a long deployment.
-    const oidc = new ClientAssertionCredential(auth.tenantId, auth.clientId, () => idTokens(auth.audience), msalOptions);
-    return new CredentialChain([{ name: 'GitHub OIDC federation', credential: oidc, adviseOn: error => adviseOidc(error, auth) }]);
+    const oidc = new ClientAssertionCredential(
+      auth.tenantId,
+      auth.clientId,
+      () => idTokens(auth.audience),
+      msalOptions
+    );
+    return new CredentialChain([
+      { name: 'GitHub OIDC federation', credential: oidc, adviseOn: error => adviseOidc(error, auth) }
+    ]);
   }
   return new CredentialChain([
     {
@@ -51,7 +62,8 @@ export function buildCredentialChain(auth: AuthConfig, cloud: CloudEndpoints, id
     {
       name: 'Azure CLI session',
       credential: new AzureCliCredential(auth.tenantId ? { tenantId: auth.tenantId } : {}),
-      adviseOn: () => 'Run azure/login before this step, or give this action client-id and tenant-id for OIDC.'
+      adviseOn: () =>
+        'Run azure/login before this step, or give this action client-id and tenant-id for OIDC.'
     }
   ]);
 }
@@ -77,7 +89,11 @@ export class CredentialChain implements TokenCredential {
           this.chosen = candidate;
           return token;
         }
-        attempts.push({ name: candidate.name, failure: 'returned no token', advice: candidate.adviseOn(undefined) });
+        attempts.push({
+          name: candidate.name,
+          failure: 'returned no token',
+          advice: candidate.adviseOn(undefined)
+        });
       } catch (error) {
         attempts.push({ name: candidate.name, failure: firstLine(error), advice: candidate.adviseOn(error) });
       }
@@ -102,5 +118,10 @@ function adviseOidc(error: unknown, auth: AuthConfig): string {
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').find(line => line.trim() !== '')?.trim() ?? 'failed without a message';
+  return (
+    text
+      .split('\n')
+      .find(line => line.trim() !== '')
+      ?.trim() ?? 'failed without a message'
+  );
 }

@@ -23,7 +23,9 @@ export function deadlinePolicy(deadline: Deadline): PipelinePolicy {
   return {
     name: 'azuremlStagedDeployDeadline',
     sendRequest(request, next) {
-      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal as AbortSignal, deadline.signal]) : deadline.signal;
+      request.abortSignal = request.abortSignal
+        ? AbortSignal.any([request.abortSignal as AbortSignal, deadline.signal])
+        : deadline.signal;
       return next(request);
     }
   };

@@ -1,4 +1,9 @@
-import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '@azure/core-rest-pipeline';
+import type {
+  PipelinePolicy,
+  PipelineRequest,
+  PipelineResponse,
+  SendRequest
+} from '@azure/core-rest-pipeline';
 import { Deadline, DeadlineExceededError, formatDuration } from './deadline.js';
 
 /** Statuses ARM documents as worth retrying: throttling, timeouts and transient server faults. */
@@ -20,7 +25,10 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxAttempts: 6, baseDelayMs
  * for ten minutes would silently eat a run's whole budget. Here every wait is checked against the run's
  * deadline first, and a wait that cannot fit fails at once with a message saying so.
  */
-export function deadlineRetryPolicy(deadline: Deadline, options: RetryOptions = DEFAULT_RETRY_OPTIONS): PipelinePolicy {
+export function deadlineRetryPolicy(
+  deadline: Deadline,
+  options: RetryOptions = DEFAULT_RETRY_OPTIONS
+): PipelinePolicy {
   return {
     name: 'azuremlStagedDeployRetry',
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
@@ -53,7 +61,10 @@ function settle(outcome: { response?: PipelineResponse; error?: unknown }): Pipe
 }
 
 /** Why this outcome deserves another attempt, in words for messages; undefined when it does not. */
-function retryReason(outcome: { response?: PipelineResponse; error?: unknown }, request: PipelineRequest): string | undefined {
+function retryReason(
+  outcome: { response?: PipelineResponse; error?: unknown },
+  request: PipelineRequest
+): string | undefined {
   if (request.abortSignal?.aborted) return undefined;
   if (outcome.response) {
     const status = outcome.response.status;
@@ -62,7 +73,8 @@ function retryReason(outcome: { response?: PipelineResponse; error?: unknown }, 
   const error = outcome.error as { name?: string; code?: string; statusCode?: number } | undefined;
   if (!error || error.name === 'AbortError' || error.name === 'DeadlineExceededError') return undefined;
   // A RestError without a status is a transport failure (connection reset, refused, TLS, truncated body).
-  if (error.statusCode === undefined || error.code === 'PARSE_ERROR') return `a connection error (${error.code ?? error.name})`;
+  if (error.statusCode === undefined || error.code === 'PARSE_ERROR')
+    return `a connection error (${error.code ?? error.name})`;
   return undefined;
 }
 

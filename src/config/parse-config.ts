@@ -40,9 +40,14 @@ export function parseConfig(inputs: RawInputs): ActionConfig {
 
   const { tenantId, clientId } = parseIdentity(inputs, problem);
 
-  const audience = required('audience', "Use the default 'api://AzureADTokenExchange' unless your federated credential names another.");
+  const audience = required(
+    'audience',
+    "Use the default 'api://AzureADTokenExchange' unless your federated credential names another."
+  );
 
-  const arm = parseHttpsOrigin(required('arm-endpoint', 'Use https://management.azure.com for the public cloud.'));
+  const arm = parseHttpsOrigin(
+    required('arm-endpoint', 'Use https://management.azure.com for the public cloud.')
+  );
   if (inputs['arm-endpoint']) problem('arm-endpoint', arm.problem);
   let authorityHost: URL | undefined;
   if (inputs['authority-host']) {
@@ -77,10 +82,18 @@ function parseIdentity(
   if (tenantId) problem('tenant-id', checkTenant(tenantId));
   if (clientId) problem('client-id', checkGuid(clientId, 'client (application) id'));
   if (clientId && !tenantId) {
-    problem('tenant-id', "is empty while 'client-id' is set.", 'OIDC sign-in needs both; set the tenant id of the app registration.');
+    problem(
+      'tenant-id',
+      "is empty while 'client-id' is set.",
+      'OIDC sign-in needs both; set the tenant id of the app registration.'
+    );
   }
   if (tenantId && !clientId) {
-    problem('client-id', "is empty while 'tenant-id' is set.", 'OIDC sign-in needs both; set the application (client) id.');
+    problem(
+      'client-id',
+      "is empty while 'tenant-id' is set.",
+      'OIDC sign-in needs both; set the application (client) id.'
+    );
   }
   return { ...(tenantId ? { tenantId } : {}), ...(clientId ? { clientId } : {}) };
 }

@@ -20,7 +20,8 @@ export function checkTenant(value: string): string | undefined {
 
 /** ARM's rule for resource group names: 1–90 letters, digits, `_ - . ( )`, not ending in a period. */
 export function checkResourceGroupName(value: string): string | undefined {
-  if (value.length > 90) return `'${value}' is ${value.length} characters long; resource group names allow at most 90.`;
+  if (value.length > 90)
+    return `'${value}' is ${value.length} characters long; resource group names allow at most 90.`;
   if (!/^[\p{L}\p{N}_\-.()]+$/u.test(value)) {
     return `'${value}' contains characters a resource group name cannot have: use letters, digits, '_', '-', '.', '(' and ')'.`;
   }
@@ -50,8 +51,16 @@ export function parseHttpsOrigin(value: string): { url?: URL; problem?: string }
       problem: `'${value}' uses the scheme '${url.protocol.replace(/:$/, '')}'; Azure endpoints are reached over https only.`
     };
   }
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    return { problem: `'${value}' must be an origin only (https://host[:port]), without path, query or credentials.` };
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
+    return {
+      problem: `'${value}' must be an origin only (https://host[:port]), without path, query or credentials.`
+    };
   }
   return { url };
 }

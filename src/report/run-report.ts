@@ -57,9 +57,11 @@ export class RunReport {
 
 function classifyFailure(stage: StageName, error: unknown, runCorrelationId: string): FailureRecord {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ConfigurationError) return { kind: 'configuration', stage, message, problems: error.problems };
+  if (error instanceof ConfigurationError)
+    return { kind: 'configuration', stage, message, problems: error.problems };
   if (error instanceof CredentialChainError) return { kind: 'sign-in', stage, message };
-  if (error instanceof DeadlineExceededError) return { kind: 'deadline', stage, message, correlationId: runCorrelationId };
+  if (error instanceof DeadlineExceededError)
+    return { kind: 'deadline', stage, message, correlationId: runCorrelationId };
   if (error instanceof AzureOperationError) {
     return {
       kind: 'azure',

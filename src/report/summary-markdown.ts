@@ -14,7 +14,9 @@ export function renderSummary(report: RunReport, title = 'azureml-staged-deploy'
     lines.push('| Stage | Status | Duration | Outcome |', '| --- | --- | --- | --- |');
     for (const stage of report.stages) {
       const duration = stage.status === 'not run' ? '' : formatDuration(stage.durationMs);
-      lines.push(`| ${stage.title} | ${STATUS_ICON[stage.status]} ${stage.status} | ${duration} | ${escapeCell(stage.outcome)} |`);
+      lines.push(
+        `| ${stage.title} | ${STATUS_ICON[stage.status]} ${stage.status} | ${duration} | ${escapeCell(stage.outcome)} |`
+      );
     }
     lines.push('');
   }
@@ -27,7 +29,10 @@ export function renderSummary(report: RunReport, title = 'azureml-staged-deploy'
     }
     lines.push('');
   }
-  lines.push(`<sub>Correlation id \`${report.correlationId}\` is sent with every Azure request of this run.</sub>`, '');
+  lines.push(
+    `<sub>Correlation id \`${report.correlationId}\` is sent with every Azure request of this run.</sub>`,
+    ''
+  );
   return lines.join('\n');
 }
 

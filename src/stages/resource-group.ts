@@ -14,7 +14,10 @@ export const resourceGroupStage: Stage = {
     const { resourceGroup, location, subscriptionId } = config.azure;
     const client = azure.resources();
     const options = { abortSignal: deadline.signal };
-    const existing = await findResourceGroup(() => client.resourceGroups.get(resourceGroup, options), resourceGroup);
+    const existing = await findResourceGroup(
+      () => client.resourceGroups.get(resourceGroup, options),
+      resourceGroup
+    );
     if (existing) {
       if (location && existing.location.toLowerCase() !== location) {
         log.warning(

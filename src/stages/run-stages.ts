@@ -5,18 +5,34 @@ import type { RunContext, Stage } from './stage.js';
  * Runs the stages in order, timing each and recording its outcome. The first failure is recorded against
  * its stage, the remaining stages are marked as not run, and the error is rethrown for run() to report.
  */
-export async function runStages(stages: readonly Stage[], context: RunContext, report: RunReport): Promise<void> {
+export async function runStages(
+  stages: readonly Stage[],
+  context: RunContext,
+  report: RunReport
+): Promise<void> {
   for (const [index, stage] of stages.entries()) {
     const started = Date.now();
     context.log.info(`▶ ${stage.title}`);
     try {
       const outcome = await stage.run(context);
-      report.record({ name: stage.name, title: stage.title, status: 'succeeded', durationMs: Date.now() - started, outcome });
+      report.record({
+        name: stage.name,
+        title: stage.title,
+        status: 'succeeded',
+        durationMs: Date.now() - started,
+        outcome
+      });
       context.log.info(`✔ ${stage.title}: ${outcome}`);
     } catch (error) {
       const failure = report.fail(stage.name, error);
       const firstLine = failure.message.split('\n')[0] ?? '';
-      report.record({ name: stage.name, title: stage.title, status: 'failed', durationMs: Date.now() - started, outcome: firstLine });
+      report.record({
+        name: stage.name,
+        title: stage.title,
+        status: 'failed',
+        durationMs: Date.now() - started,
+        outcome: firstLine
+      });
       for (const rest of stages.slice(index + 1)) {
         report.record({ name: rest.name, title: rest.title, status: 'not run', durationMs: 0, outcome: '' });
       }

@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readActionManifest } from '../../harness/action-manifest.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
+import { OUTPUT_NAMES } from '../../src/action/outputs.js';
+import { parseConfig } from '../../src/config/parse-config.js';
+import { ACTION_VERSION } from '../../src/version.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const manifest = readActionManifest();
+
+/** A valid value for every input that differs from its default, to prove the input changes the config. */
+const SAMPLE_VALUES: Record<InputName, string> = {
+  'subscription-id': '11111111-2222-3333-4444-555555555555',
+  'resource-group': 'rg-other',
+  location: 'northeurope',
+  'tenant-id': '99999999-8888-7777-6666-555555555555',
+  'client-id': '12345678-1234-1234-1234-123456789012',
+  audience: 'api://custom-audience',
+  'arm-endpoint': 'https://management.usgovcloudapi.net',
+  'authority-host': 'https://login.example.test',
+  'timeout-minutes': '5'
+};
+
+function defaults(): Record<InputName, string> {
+  const values = Object.fromEntries(
+    INPUT_NAMES.map(name => [name, manifest.inputs[name]?.default ?? ''])
+  ) as Record<InputName, string>;
+  values['subscription-id'] = '00000000-0000-0000-0000-000000000000';
+  values['resource-group'] = 'rg-base';
+  return values;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap(entry => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('action.yml is the contract', () => {
+  it('declares exactly the inputs the code reads', () => {
+    expect(Object.keys(manifest.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+  });
+
+  it('declares exactly the outputs the code sets', () => {
+    expect(Object.keys(manifest.outputs).sort()).toEqual([...OUTPUT_NAMES].sort());
+  });
+
+  it('runs the bundle on node24', () => {
+    expect(manifest.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+
+  it.each(INPUT_NAMES.map(name => [name]))('input %s changes the configuration (it is really read)', name => {
+    const base = defaults();
+    // client-id and tenant-id only make sense together: the baseline carries other valid values for both.
+    const paired: Partial<Record<InputName, string>> =
+      name === 'client-id' || name === 'tenant-id'
+        ? { 'tenant-id': 'contoso.onmicrosoft.com', 'client-id': '00000000-0000-0000-0000-0000000000aa' }
+        : {};
+    const withPair = { ...base, ...paired } as RawInputs;
+    const changed = { ...withPair, [name]: SAMPLE_VALUES[name] } as RawInputs;
+    expect(parseConfig(changed)).not.toEqual(parseConfig(withPair));
+  });
+
+  it('keeps inputs and the GitHub toolkit inside src/action/', () => {
+    for (const file of sourceFiles(join(ROOT, 'src'))) {
+      if (file.includes(`${join('src', 'action')}`)) continue;
+      const text = readFileSync(file, 'utf8');
+      expect({ file, usesToolkit: /from '@actions\//.test(text) }).toEqual({ file, usesToolkit: false });
+      expect({ file, readsEnv: /process\.env/.test(text) }).toEqual({ file, readsEnv: false });
+    }
+  });
+
+  it('sends the version package.json declares', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(ACTION_VERSION).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import { AzureOperationError, unwrapAzureError } from '../../src/azure/azure-error.js';
+
+function restError(status: number, body: unknown, headers: Record<string, string> = {}): RestError {
+  const request = createPipelineRequest({ url: 'https://127.0.0.1/x' });
+  return new RestError('raw message', {
+    statusCode: status,
+    request,
+    response: { request, status, headers: createHttpHeaders(headers), bodyAsText: JSON.stringify(body) }
+  });
+}
+
+describe('unwrapAzureError', () => {
+  it('reads the ARM envelope, nested details and the correlation id', () => {
+    const error = unwrapAzureError(
+      restError(
+        400,
+        {
+          error: {
+            code: 'DeploymentFailed',
+            message: 'At least one resource deployment operation failed.',
+            details: [
+              {
+                code: 'Conflict',
+                message: 'outer',
+                details: [{ code: 'VaultAlreadyExists', message: 'inner' }]
+              }
+            ]
+          }
+        },
+        { 'x-ms-correlation-request-id': 'corr-1', 'x-ms-request-id': 'req-1' }
+      ),
+      "deploy template 'main'"
+    );
+    expect(error).toBeInstanceOf(AzureOperationError);
+    const azure = error as AzureOperationError;
+    expect([azure.status, azure.code, azure.correlationId, azure.requestId]).toEqual([
+      400,
+      'DeploymentFailed',
+      'corr-1',
+      'req-1'
+    ]);
+    expect(azure.message).toContain("Azure refused to deploy template 'main' (HTTP 400): DeploymentFailed");
+    expect(azure.message).toContain('  - VaultAlreadyExists: inner');
+    expect(azure.message).toContain('Correlation id: corr-1');
+  });
+
+  it('keeps the run correlation id when the response has none', () => {
+    const azure = unwrapAzureError(restError(500, 'not json'), 'read x', 'run-corr') as AzureOperationError;
+    expect([azure.code, azure.correlationId]).toEqual(['HTTP500', 'run-corr']);
+  });
+
+  it('reads details parsed by the SDK', () => {
+    const error = new RestError('m', { statusCode: 404, code: 'ResourceGroupNotFound' });
+    (error as RestError & { details: unknown }).details = {
+      error: { code: 'ResourceGroupNotFound', message: 'gone' }
+    };
+    const azure = unwrapAzureError(error, 'read group') as AzureOperationError;
+    expect([azure.code, azure.azureMessage]).toEqual(['ResourceGroupNotFound', 'gone']);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { cloudFor } from '../../src/azure/clouds.js';
+import {
+  buildCredentialChain,
+  CredentialChain,
+  CredentialChainError
+} from '../../src/azure/credential-chain.js';
+
+const token: AccessToken = { token: 't', expiresOnTimestamp: Date.now() + 60_000 };
+const failing = (message: string): TokenCredential => ({
+  getToken: async () => Promise.reject(new Error(message))
+});
+const working = (): TokenCredential & { calls: number } => {
+  const credential = { calls: 0, getToken: async () => (credential.calls++, token) };
+  return credential;
+};
+
+describe('CredentialChain', () => {
+  it('uses the first credential that works and sticks with it', async () => {
+    const second = working();
+    const chain = new CredentialChain([
+      { name: 'first', credential: failing('no env'), adviseOn: () => 'set env' },
+      { name: 'second', credential: second, adviseOn: () => 'login' }
+    ]);
+    await chain.getToken('scope');
+    await chain.getToken('scope');
+    expect([chain.method, second.calls]).toEqual(['second', 2]);
+  });
+
+  it('lists every attempt with its failure and fix when none works', async () => {
+    const chain = new CredentialChain([
+      { name: 'A', credential: failing('a failed\nstack'), adviseOn: () => 'fix A' },
+      { name: 'B', credential: failing('b failed'), adviseOn: () => 'fix B' }
+    ]);
+    const error = await chain.getToken('scope').catch(e => e as CredentialChainError);
+    expect(error).toBeInstanceOf(CredentialChainError);
+    expect((error as Error).message).toBe(
+      'Could not sign in to Azure. Tried:\n  - A: a failed\n    Fix: fix A\n  - B: b failed\n    Fix: fix B'
+    );
+  });
+
+  it('tells the user to grant id-token: write when the runner offers no OIDC token', async () => {
+    const chain = buildCredentialChain(
+      {
+        tenantId: '00000000-0000-0000-0000-000000000001',
+        clientId: '00000000-0000-0000-0000-000000000002',
+        audience: 'api://AzureADTokenExchange'
+      },
+      cloudFor(new URL('https://127.0.0.1:1')),
+      async () => {
+        throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+      }
+    );
+    await expect(chain.getToken('https://127.0.0.1:1/.default')).rejects.toThrow(
+      /permissions: id-token: write/
+    );
+  });
+});

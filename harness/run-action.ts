@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readActionManifest } from './action-manifest.js';
+
+/**
+ * Runs `node dist/index.js` the way the GitHub runner does: inputs as INPUT_<NAME> variables (upper-case,
+ * hyphens kept) with action.yml's defaults applied, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a workspace
+ * folder, GITHUB_ACTIONS=true. What tests, the demo and benchmarks exercise is exactly what users run.
+ */
+export interface ActionRunOptions {
+  inputs: Record<string, string>;
+  /** Extra environment (NODE_EXTRA_CA_CERTS, ACTIONS_ID_TOKEN_REQUEST_URL, …). */
+  env?: Record<string, string>;
+  workspace?: string;
+  /** Kill the action after this long (a safety net; the action has its own deadline). */
+  killAfterMs?: number;
+  /** Called with the child process once started, e.g. to send SIGINT. */
+  onStart?: (child: import('node:child_process').ChildProcess) => void;
+}
+
+export interface ActionRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  durationMs: number;
+  /** `::error …::message` and `::warning …::message` lines, parsed. */
+  annotations: WorkflowAnnotation[];
+}
+
+export interface WorkflowAnnotation {
+  level: 'error' | 'warning' | 'notice';
+  properties: Record<string, string>;
+  message: string;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
+  const scratch = mkdtempSync(join(tmpdir(), 'action-run-'));
+  const outputFile = join(scratch, 'output.txt');
+  const summaryFile = join(scratch, 'summary.md');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? scratch,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: options.workspace ?? scratch,
+    RUNNER_TEMP: scratch,
+    ...inputVariables(options.inputs),
+    ...options.env
+  };
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'index.js')], { env, cwd: env.GITHUB_WORKSPACE });
+  options.onStart?.(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', chunk => (stdout += chunk));
+  child.stderr.on('data', chunk => (stderr += chunk));
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 300_000);
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+    child.on('close', (code, sig) => resolve([code, sig]))
+  );
+  clearTimeout(killer);
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    durationMs: Date.now() - started,
+    annotations: parseAnnotations(stdout)
+  };
+}
+
+/** action.yml defaults first, then the given inputs, as INPUT_<NAME> (the runner keeps hyphens). */
+export function inputVariables(inputs: Record<string, string>): Record<string, string> {
+  const manifest = readActionManifest();
+  const variables: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(manifest.inputs)) {
+    if (spec.default !== undefined) variables[`INPUT_${name.toUpperCase()}`] = String(spec.default);
+  }
+  for (const [name, value] of Object.entries(inputs)) variables[`INPUT_${name.toUpperCase()}`] = value;
+  return variables;
+}
+
+/** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
+    outputs[name!] = value.join('\n');
+  }
+  return outputs;
+}
+
+export function parseAnnotations(stdout: string): WorkflowAnnotation[] {
+  const annotations: WorkflowAnnotation[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^::(error|warning|notice)( [^:]*)?::(.*)$/.exec(line);
+    if (!match) continue;
+    const properties: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').trim().split(',').filter(Boolean)) {
+      const [key, ...value] = pair.split('=');
+      properties[key!] = unescapeProperty(value.join('='));
+    }
+    annotations.push({
+      level: match[1] as WorkflowAnnotation['level'],
+      properties,
+      message: unescapeData(match[3]!)
+    });
+  }
+  return annotations;
+}
+
+function unescapeData(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
+function unescapeProperty(text: string): string {
+  return unescapeData(text).replace(/%3A/g, ':').replace(/%2C/g, ',');
+}
