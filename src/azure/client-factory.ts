@@ -18,6 +18,8 @@ export interface AzureSession {
   /** Sent as `x-ms-correlation-request-id` with every request of the run. */
   correlationId: string;
   retry?: RetryOptions;
+  /** PEM of extra CAs to trust instead of the system's; only for in-process tests against the stand-in. */
+  trustedCaPem?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export class AzureClientFactory {
       userAgentOptions: { userAgentPrefix: `${ACTION_NAME}/${ACTION_VERSION}` },
       // The SDK's own retries sleep uncapped on Retry-After; ours honour the deadline (retry-policy.ts).
       retryOptions: { maxRetries: 0 },
+      ...(this.session.trustedCaPem ? { tlsOptions: { ca: this.session.trustedCaPem } } : {}),
       additionalPolicies: [
         { policy: correlationPolicy(correlationId), position: 'perCall' as const },
         { policy: deadlinePolicy(deadline), position: 'perCall' as const },
