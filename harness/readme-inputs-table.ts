@@ -15,7 +15,13 @@ export function renderInputsTable(manifest: ActionManifest): string {
     const fallback = spec.default === undefined ? '' : `\`${spec.default}\``;
     return `| \`${name}\` | ${spec.required ? 'yes' : 'no'} | ${fallback} | ${description} |`;
   });
-  return [START, '| Input | Required | Default | Description |', '| --- | --- | --- | --- |', ...rows, END].join('\n');
+  return [
+    START,
+    '| Input | Required | Default | Description |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    END
+  ].join('\n');
 }
 
 /** The README text with its inputs table replaced by the one action.yml implies. */

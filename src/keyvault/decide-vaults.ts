@@ -1,0 +1,85 @@
+import type { VaultAction, VaultDecision, VaultNode } from './vault-plan.js';
+import type { VaultState } from './vault-state.js';
+
+export type KeyVaultPolicyMode = 'preserve' | 'skip-existing' | 'off';
+export type DeletedVaultMode = 'fail' | 'recover';
+
+/** A vault the guard cannot deploy safely, with the reason and what to do. */
+export interface VaultRefusal {
+  name: string;
+  node: VaultNode;
+  reason: string;
+  fix: string;
+}
+
+/**
+ * Decides, per vault, what the deployment does with it, from what Azure holds now and the user's modes.
+ * Pure: no Azure calls, so every combination is tested directly.
+ */
+export function decideVault(
+  name: string,
+  resourceGroup: string,
+  node: VaultNode,
+  state: VaultState,
+  modes: { keyVaultPolicy: KeyVaultPolicyMode; deletedVault: DeletedVaultMode }
+): VaultDecision {
+  const action = chooseAction(state, modes);
+  const policiesBefore = state.kind === 'active' ? state.vault.accessPolicies : [];
+  return { name, resourceGroup, node, state, action, policiesBefore, protectedFlags: [] };
+}
+
+function chooseAction(
+  state: VaultState,
+  modes: { keyVaultPolicy: KeyVaultPolicyMode; deletedVault: DeletedVaultMode }
+): VaultAction {
+  if (state.kind === 'soft-deleted')
+    return modes.deletedVault === 'recover' ? 'recover' : 'refuse-soft-deleted';
+  if (modes.keyVaultPolicy === 'off') return 'unguarded';
+  if (state.kind === 'absent') return 'create';
+  if (modes.keyVaultPolicy === 'skip-existing') return 'skip';
+  return state.vault.rbacAuthorization ? 'rbac' : 'preserve';
+}
+
+/** Refusals for soft-deleted vaults under `deleted-vault: fail`, explaining recover versus purge. */
+export function softDeletedRefusal(decision: VaultDecision): VaultRefusal | undefined {
+  if (decision.action !== 'refuse-soft-deleted' || decision.state.kind !== 'soft-deleted') return undefined;
+  const deleted = decision.state.deleted;
+  const purgeDate = deleted.scheduledPurgeDate
+    ? ` until ${deleted.scheduledPurgeDate.toISOString().slice(0, 10)}`
+    : '';
+  const purge = deleted.purgeProtectionEnabled
+    ? 'It has purge protection, so it cannot be purged: recovering it is the only way to reuse the name.'
+    : `Or purge it to free the name for good (its keys and secrets are then lost): az keyvault purge --name ${decision.name} --location ${deleted.location}.`;
+  return {
+    name: decision.name,
+    node: decision.node,
+    reason: `Key Vault '${decision.name}' was deleted and is held in soft-deleted state${purgeDate}; its name is still taken, so deploying the template would fail.`,
+    fix: `Set 'deleted-vault: recover' to recover it with its keys, secrets and access policies. ${purge}`
+  };
+}
+
+/** One line per decision for the log and the summary. */
+export function describeDecision(decision: VaultDecision): string {
+  const policies = formatPolicyCount(decision.policiesBefore.length);
+  switch (decision.action) {
+    case 'create':
+      return `'${decision.name}' does not exist: created as the template declares it.`;
+    case 'preserve':
+      return `'${decision.name}' exists with ${policies}: kept verbatim; the template's own entries are added per principal.`;
+    case 'skip':
+      return `'${decision.name}' exists: left unchanged (key-vault-policy: skip-existing).`;
+    case 'recover':
+      return `'${decision.name}' is soft-deleted: recovered (deleted-vault: recover).`;
+    case 'refuse-soft-deleted':
+      return `'${decision.name}' is soft-deleted: not deployed (deleted-vault: fail).`;
+    case 'rbac':
+      return `'${decision.name}' uses Azure RBAC authorization: access policies do not apply, nothing to preserve.`;
+    case 'unguarded':
+      return `'${decision.name}': not guarded (key-vault-policy: off); the template's accessPolicies replace the vault's ${policies}.`;
+  }
+}
+
+/** "1 access policy", "3 access policies". */
+function formatPolicyCount(count: number): string {
+  return `${count} access ${count === 1 ? 'policy' : 'policies'}`;
+}
