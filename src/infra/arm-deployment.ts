@@ -1,0 +1,170 @@
+import type {
+  DeploymentExtended,
+  DeploymentsClient,
+  DeploymentMode,
+  WhatIfChange
+} from '@azure/arm-resourcesdeployments';
+import { azureCall, AzureOperationError, type ArmErrorDetail } from '../azure/azure-error.js';
+import type { Deadline } from '../azure/deadline.js';
+
+/** What one template deployment sends to ARM. */
+export interface DeploymentRequest {
+  resourceGroup: string;
+  name: string;
+  template: unknown;
+  /** `{ name: { value } }`, as ARM takes them. */
+  parameters: Record<string, { value: unknown }>;
+  mode: DeploymentMode;
+}
+
+/** A resource whose deployment operation failed, as ARM's operations list reports it. */
+export interface FailedOperation {
+  resourceId: string;
+  resourceType: string;
+  resourceName: string;
+  statusCode: string;
+  error: ArmErrorDetail;
+}
+
+/** The deployment ended Failed; `operations` hold the per-resource causes the LRO error leaves out. */
+export class TemplateDeploymentFailedError extends Error {
+  constructor(
+    readonly deploymentName: string,
+    readonly failure: AzureOperationError,
+    readonly operations: FailedOperation[]
+  ) {
+    super(
+      `Template deployment '${deploymentName}' failed: ${failure.code}: ${failure.azureMessage}` +
+        operations
+          .map(op => `\n  - ${op.resourceType} '${op.resourceName}': ${op.error.code}: ${op.error.message}`)
+          .join('') +
+        (failure.correlationId ? `\nCorrelation id: ${failure.correlationId}` : '')
+    );
+    this.name = 'TemplateDeploymentFailedError';
+  }
+}
+
+function body(request: DeploymentRequest) {
+  return { properties: { template: request.template, parameters: request.parameters, mode: request.mode } };
+}
+
+/** ARM's own validation; returns the ids of the resources it would deploy. */
+export async function validateDeployment(
+  client: DeploymentsClient,
+  request: DeploymentRequest,
+  deadline: Deadline
+): Promise<string[]> {
+  const result = await azureCall(`validate template deployment '${request.name}'`, () =>
+    client.deployments.validate(request.resourceGroup, request.name, body(request), {
+      abortSignal: deadline.signal,
+      updateIntervalInMs: 1000
+    })
+  );
+  if (result.error) {
+    throw new AzureOperationError(
+      `validate template deployment '${request.name}'`,
+      400,
+      result.error.code ?? 'InvalidTemplateDeployment',
+      result.error.message ?? '',
+      (result.error.details ?? []) as ArmErrorDetail[],
+      result.properties?.correlationId,
+      undefined
+    );
+  }
+  return (result.properties?.validatedResources ?? []).map(ref => ref.id ?? '').filter(id => id !== '');
+}
+
+/** ARM's what-if: the changes the deployment would make, resource by resource. */
+export async function whatIfDeployment(
+  client: DeploymentsClient,
+  request: DeploymentRequest,
+  deadline: Deadline
+): Promise<WhatIfChange[]> {
+  const result = await azureCall(`run what-if for template deployment '${request.name}'`, () =>
+    client.deployments.whatIf(request.resourceGroup, request.name, body(request), {
+      abortSignal: deadline.signal,
+      updateIntervalInMs: 1000
+    })
+  );
+  return result.changes ?? [];
+}
+
+/**
+ * Deploys and waits within the deadline. On failure, reads the deployment's operations: the LRO error only
+ * says "At least one resource deployment operation failed", the operations say which and why.
+ */
+export async function runDeployment(
+  client: DeploymentsClient,
+  request: DeploymentRequest,
+  deadline: Deadline
+): Promise<DeploymentExtended> {
+  const operation = `deploy template deployment '${request.name}'`;
+  try {
+    const result = await azureCall(operation, () =>
+      client.deployments.createOrUpdate(request.resourceGroup, request.name, body(request), {
+        abortSignal: deadline.signal,
+        updateIntervalInMs: 1000
+      })
+    );
+    if (result.properties?.provisioningState !== 'Succeeded') {
+      throw new AzureOperationError(
+        operation,
+        undefined,
+        result.properties?.error?.code ?? 'DeploymentFailed',
+        result.properties?.error?.message ?? `ended ${result.properties?.provisioningState}`,
+        [],
+        result.properties?.correlationId,
+        undefined
+      );
+    }
+    return result;
+  } catch (error) {
+    if (!(error instanceof AzureOperationError)) throw error;
+    const operations = await failedOperations(client, request, deadline).catch(() => []);
+    throw new TemplateDeploymentFailedError(request.name, error, operations);
+  }
+}
+
+/** Failed operations of a deployment, with nested deployments' own failures flattened in. */
+export async function failedOperations(
+  client: DeploymentsClient,
+  request: Pick<DeploymentRequest, 'resourceGroup' | 'name'>,
+  deadline: Deadline,
+  depth = 0
+): Promise<FailedOperation[]> {
+  return azureCall(`list operations of template deployment '${request.name}'`, async () => {
+    const failed: FailedOperation[] = [];
+    for await (const op of client.deploymentOperations.list(request.resourceGroup, request.name, {
+      abortSignal: deadline.signal
+    })) {
+      const properties = op.properties;
+      if (properties?.provisioningState !== 'Failed') continue;
+      const target = properties.targetResource ?? {};
+      const error = (properties.statusMessage?.error ?? {
+        code: 'Failed',
+        message: String(properties.statusMessage?.status ?? '')
+      }) as ArmErrorDetail;
+      // A failed nested deployment only says that something inside it failed: report its own operations.
+      if (target.resourceType === 'Microsoft.Resources/deployments' && target.resourceName && depth < 3) {
+        const inner = await failedOperations(
+          client,
+          { resourceGroup: request.resourceGroup, name: target.resourceName },
+          deadline,
+          depth + 1
+        ).catch(() => []);
+        if (inner.length > 0) {
+          failed.push(...inner);
+          continue;
+        }
+      }
+      failed.push({
+        resourceId: target.id ?? '',
+        resourceType: target.resourceType ?? '',
+        resourceName: target.resourceName ?? '',
+        statusCode: properties.statusCode ?? '',
+        error
+      });
+    }
+    return failed;
+  });
+}
