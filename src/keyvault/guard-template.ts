@@ -29,8 +29,11 @@ type JsonObject = { [key: string]: Json };
  * Looking the policies up by the name ARM computes, not by the name this action computed, is deliberate: if
  * the two ever disagreed the lookup fails and the deployment stops — it can never wipe a vault by mistake.
  */
-export function guardTemplate(template: JsonObject, decisions: readonly VaultDecision[]): JsonObject {
-  const guarded = structuredClone(template);
+export function guardTemplate(
+  template: Record<string, unknown>,
+  decisions: readonly VaultDecision[]
+): Record<string, unknown> {
+  const guarded = structuredClone(template) as JsonObject;
   for (const [node, nodeDecisions] of groupByNode(decisions)) {
     if (!nodeDecisions.some(d => d.action === 'preserve' || d.action === 'skip' || d.action === 'recover')) {
       for (const decision of nodeDecisions) removeProtectionOffFlags(resourceAt(guarded, node), decision);
