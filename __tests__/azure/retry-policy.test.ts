@@ -86,3 +86,34 @@ describe('deadlineRetryPolicy', () => {
     expect(serverDelayMs(response(req, 429, {}))).toBeUndefined();
   });
 });
+
+describe('deadlineRetryPolicy with clients that throw on error statuses', () => {
+  it('retries a RestError carrying a 429 response, reading its Retry-After', async () => {
+    const deadline = new Deadline(10_000);
+    let calls = 0;
+    const result = await deadlineRetryPolicy(deadline, fast).sendRequest(request(), async req => {
+      calls++;
+      if (calls === 1) {
+        throw new RestError('throttled', {
+          statusCode: 429,
+          response: response(req, 429, { 'retry-after-ms': '20' })
+        });
+      }
+      return response(req, 200);
+    });
+    expect([result.status, calls]).toEqual([200, 2]);
+    deadline.dispose();
+  });
+
+  it('does not retry a RestError carrying a 404', async () => {
+    const deadline = new Deadline(10_000);
+    let calls = 0;
+    const attempt = deadlineRetryPolicy(deadline, fast).sendRequest(request(), async req => {
+      calls++;
+      throw new RestError('not found', { statusCode: 404, response: response(req, 404) });
+    });
+    await expect(attempt).rejects.toThrow('not found');
+    expect(calls).toBe(1);
+    deadline.dispose();
+  });
+});

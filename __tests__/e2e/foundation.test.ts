@@ -85,14 +85,10 @@ describe('foundation (dist/index.js against the stand-in)', () => {
   });
 
   it('survives a 429 with retry-after-ms and two 500s on the resource group PUT', async () => {
-    emulator.faults.add({
-      method: 'PUT',
-      path: '*/resourcegroups/rg-e2e-faults',
-      status: 429,
-      headers: { 'retry-after-ms': '200' },
-      times: 1
-    });
-    emulator.faults.add({ method: 'PUT', path: '*/resourcegroups/rg-e2e-faults', status: 500, times: 2 });
+    const path = '*/resourcegroups/rg-e2e-faults';
+    emulator.faults.add({ method: 'PUT', path, nth: 1, status: 429, headers: { 'retry-after-ms': '200' } });
+    emulator.faults.add({ method: 'PUT', path, nth: 2, status: 500 });
+    emulator.faults.add({ method: 'PUT', path, nth: 3, status: 500 });
     const run = await runAction({
       inputs: { ...azureInputs(emulator.facts), 'resource-group': 'rg-e2e-faults', location: 'westeurope' },
       env: runnerEnv(emulator.facts)

@@ -75,5 +75,4 @@ describe('Azure SDK clients against the stand-in', () => {
     const error = await notFound(() => factory.machineLearning().workspaces.get('rg-sdk', 'ws-absent'));
     expect(error.status).toBe(404);
   });
-
 });

@@ -41,7 +41,7 @@ export function deadlineRetryPolicy(
         }
         const reason = retryReason(outcome, request);
         if (!reason || attempt >= options.maxAttempts) return settle(outcome);
-        const waitMs = serverDelayMs(outcome.response) ?? backoffMs(attempt, options);
+        const waitMs = serverDelayMs(responseOf(outcome)) ?? backoffMs(attempt, options);
         if (waitMs > deadline.remainingMs()) {
           throw new DeadlineExceededError(
             `${describeRequest(request)} failed with ${reason}; Azure asked to retry in ${formatDuration(waitMs)}, ` +
@@ -60,22 +60,28 @@ function settle(outcome: { response?: PipelineResponse; error?: unknown }): Pipe
   throw outcome.error;
 }
 
+/**
+ * The HTTP response of an outcome. Classic SDK clients deserialize inside the pipeline and throw a RestError
+ * for error statuses, so the response can arrive as a thrown error's `response`.
+ */
+function responseOf(outcome: { response?: PipelineResponse; error?: unknown }): PipelineResponse | undefined {
+  return outcome.response ?? (outcome.error as { response?: PipelineResponse } | undefined)?.response;
+}
+
 /** Why this outcome deserves another attempt, in words for messages; undefined when it does not. */
 function retryReason(
   outcome: { response?: PipelineResponse; error?: unknown },
   request: PipelineRequest
 ): string | undefined {
   if (request.abortSignal?.aborted) return undefined;
-  if (outcome.response) {
-    const status = outcome.response.status;
-    return RETRIABLE_STATUSES.has(status) ? `HTTP ${status}` : undefined;
-  }
   const error = outcome.error as { name?: string; code?: string; statusCode?: number } | undefined;
-  if (!error || error.name === 'AbortError' || error.name === 'DeadlineExceededError') return undefined;
-  // A RestError without a status is a transport failure (connection reset, refused, TLS, truncated body).
-  if (error.statusCode === undefined || error.code === 'PARSE_ERROR')
-    return `a connection error (${error.code ?? error.name})`;
-  return undefined;
+  if (error?.name === 'AbortError' || error?.name === 'DeadlineExceededError') return undefined;
+  // A body cut short parses badly: a transport failure even though a status arrived.
+  if (error?.code === 'PARSE_ERROR') return 'a truncated response';
+  const status = responseOf(outcome)?.status ?? error?.statusCode;
+  if (status !== undefined) return RETRIABLE_STATUSES.has(status) ? `HTTP ${status}` : undefined;
+  // No status at all: the connection failed (reset, refused, TLS).
+  return error ? `a connection error (${error.code ?? error.name ?? 'unknown'})` : undefined;
 }
 
 /** `retry-after-ms`, `x-ms-retry-after-ms` (ARM throttling) or `Retry-After` in seconds or as an HTTP date. */

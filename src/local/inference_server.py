@@ -1,10 +1,15 @@
-#!/usr/bin/env python3
 """A local stand-in for the Azure ML inference HTTP server (azmlinfsrv), standard library only.
 
-It runs a user's scoring script the way azureml-inference-server-http does for an undecorated run():
-init() once at startup, run(raw_body_as_str) per POST /score, the result JSON-encoded. Its log lines use the
-real server's format ("%(asctime)s %(levelname).1s [%(process)d] %(name)s - %(message)s", UTC), so logs read
-and parse the same locally, in the Azure stand-in and in a real deployment's container log.
+It runs a user's scoring script the way azureml-inference-server-http does: init() once at startup, then per
+request run(body_as_str) for an undecorated run() (the result JSON-encoded, a str included), or run(request)
+for a @rawhttp one (AMLRequest/AMLResponse are provided when the azureml packages are absent). Routes, status
+codes, response bodies and log lines follow the real server; logs use its record format
+"%(asctime)s %(levelname).1s [%(process)d] %(name)s - %(message)s" in UTC, so they read and parse the same
+locally, in the Azure stand-in and in a real deployment's container log.
+
+Settings: AZUREML_MODEL_DIR, AZUREML_ENTRY_SCRIPT (relative to AZUREML_SOURCE_DIRECTORY, else AML_APP_ROOT or
+the working directory), SCORING_TIMEOUT_MS; flags --port (0 = any free port), --request-timeout-ms,
+--max-concurrent-requests (default 1), --max-queue (default unbounded) and --reject-status (default 503).
 
 Two machine-readable lines are added for the runner (they are not part of the real server's output):
   AZUREML_LOCAL_LISTENING {"host": ..., "port": ..., "pid": ...}   once the socket is bound
@@ -60,6 +65,10 @@ class StartupFailure(Exception):
 
 class ScoringTimeout(Exception):
     pass
+
+
+class UserScriptException(Exception):
+    """run() raised; chained to the user's exception so the log shows both, as the real server's does."""
 
 
 def emit(line):
@@ -158,6 +167,82 @@ def print_banner(settings, port):
         emit("The environment variable 'AZUREML_MODEL_DIR' has not been set.")
 
 
+# ---------------------------------------------------------------------------------------------- @rawhttp
+
+
+class RawRequest:
+    """What a @rawhttp run() receives: the parts of flask.Request that scoring scripts use."""
+
+    def __init__(self, method, full_path, headers, body):
+        url = urllib.parse.urlsplit(full_path)
+        self.method = method
+        self.full_path = full_path
+        self.path = url.path
+        self.args = {k: v[0] for k, v in urllib.parse.parse_qs(url.query, keep_blank_values=True).items()}
+        self.headers = headers
+        self.data = body
+
+    def get_data(self, as_text=False):
+        return self.data.decode("utf-8") if as_text else self.data
+
+    def get_json(self, silent=False):
+        try:
+            return json.loads(self.data.decode("utf-8"))
+        except ValueError:
+            if silent:
+                return None
+            raise
+
+    @property
+    def json(self):
+        return self.get_json()
+
+
+class RawResponse:
+    """AMLResponse(message, status_code, response_headers, json_str) as the real package defines it."""
+
+    def __init__(self, message, status_code, response_headers=None, json_str=False):
+        self.status_code = status_code
+        self.headers = dict(response_headers or {})
+        if message is None or json_str:
+            self.body = json.dumps({} if message is None else message).encode("utf-8")
+            self.content_type = "application/json"
+        else:
+            self.body = message if isinstance(message, bytes) else str(message).encode("utf-8")
+            self.content_type = self.headers.pop("Content-Type", "text/html; charset=utf-8")
+
+
+def rawhttp(func):
+    func.azureml_rawhttp = True
+    return func
+
+
+def install_rawhttp_modules():
+    """Lets `from azureml.contrib.services.aml_request import AMLRequest, rawhttp` (and aml_response) import
+    when the azureml packages are not installed, so @rawhttp scripts run here too."""
+    import types
+
+    for package in ("azureml.contrib.services", "azureml_inference_server_http.api"):
+        try:
+            if importlib.util.find_spec(package.split(".")[0]) is not None:
+                continue
+        except (ImportError, ValueError):
+            pass
+        parts = package.split(".")
+        for depth in range(1, len(parts) + 1):
+            name = ".".join(parts[:depth])
+            module = sys.modules.setdefault(name, types.ModuleType(name))
+            module.__path__ = []
+            if depth > 1:
+                setattr(sys.modules[".".join(parts[: depth - 1])], parts[depth - 1], module)
+        for leaf, members in (("aml_request", {"AMLRequest": RawRequest, "rawhttp": rawhttp}),
+                              ("aml_response", {"AMLResponse": RawResponse})):
+            module = types.ModuleType(package + "." + leaf)
+            module.__dict__.update(members)
+            sys.modules[module.__name__] = module
+            setattr(sys.modules[package], leaf, module)
+
+
 # ---------------------------------------------------------------------------------------------- user script
 
 
@@ -166,6 +251,7 @@ class UserScript:
         self.settings = settings
         self.module = None
         self.passes_headers = False
+        self.raw_http = False
 
     def load(self):
         path = self.settings.entry_script
@@ -194,7 +280,17 @@ class UserScript:
         self.module = module
         self._check_run_signature()
         script_logger.info("Found user script at %s", path)
-        script_logger.info("run() is not decorated. Server will invoke it with the input in JSON string.")
+        self.raw_http = getattr(module.run, "azureml_rawhttp", False) or self._real_rawhttp_requested()
+        if self.raw_http:
+            script_logger.info("run() is decorated with @rawhttp. Server will invoke it with the flask request object.")
+        else:
+            script_logger.info("run() is not decorated. Server will invoke it with the input in JSON string.")
+
+    @staticmethod
+    def _real_rawhttp_requested():
+        """With the real azureml package installed, its @rawhttp sets a module flag instead of an attribute."""
+        module = sys.modules.get("azureml.contrib.services.aml_request")
+        return bool(module is not None and getattr(module, "_rawHttpRequested", False))
 
     def _check_run_signature(self):
         params = list(inspect.signature(self.module.run).parameters.values())
@@ -216,7 +312,8 @@ class UserScript:
         try:
             self.module.init()
         except BaseException as ex:  # noqa: B902
-            raise StartupFailure("UserScriptInitFailed", "Caught an unhandled exception from the user script", ex) from ex
+            message = "Caught an unhandled exception from the user script"
+            raise StartupFailure("UserScriptInitFailed", message, ex) from ex
         script_logger.info("Users's init has completed successfully")
 
     def run(self, raw, headers):
@@ -368,6 +465,8 @@ class Scorer:
             started = time.perf_counter()
             try:
                 result = self.script.run(raw, headers)
+            except Exception as ex:
+                raise UserScriptException("Caught an unhandled exception from the user script") from ex
             finally:
                 with thread_box["lock"]:
                     thread_box["finished"] = True
@@ -446,9 +545,12 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
     def _score(self, method, url, body):
-        if method == "GET":
+        if self.scorer.script.raw_http:
+            raw = RawRequest(method, self.path, self.headers, body)
+        elif method == "GET":
             query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-            raw = json.dumps({k: parse_value(v[0]) if len(v) == 1 else [parse_value(x) for x in v] for k, v in query.items()})
+            values = {k: parse_value(v[0]) if len(v) == 1 else [parse_value(x) for x in v] for k, v in query.items()}
+            raw = json.dumps(values)
         else:
             try:
                 raw = body.decode("utf-8")
@@ -469,12 +571,18 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:
             logger.error("Encountered Exception: %s", traceback.format_exc().rstrip("\n"))
             return self._error(500, RUN_FAILED_MESSAGE, run_failed=True)
+        self.extra_headers["x-ms-run-fn-exec-ms"] = "%.3f" % elapsed_ms
+        if isinstance(result, RawResponse):
+            logger.info("run() output is HTTP Response")
+            self.extra_headers.update(result.headers)
+            return self._send(
+                result.status_code, result.body, result.content_type, run_failed=result.status_code >= 500
+            )
         try:
             payload = json.dumps(result).encode("utf-8")
         except Exception:
             logger.error("Encountered Exception: %s", traceback.format_exc().rstrip("\n"))
             return self._error(500, INTERNAL_ERROR_MESSAGE)
-        self.extra_headers["x-ms-run-fn-exec-ms"] = "%.3f" % elapsed_ms
         self._send(200, payload, "application/json")
 
     def _swagger(self, url):
@@ -529,7 +637,9 @@ def default_swagger():
             "/score": {
                 "post": {
                     "operationId": "RunMLService",
-                    "parameters": [{"name": "serviceInputPayload", "in": "body", "schema": {"$ref": "#/definitions/ServiceInput"}}],
+                    "parameters": [
+                        {"name": "serviceInputPayload", "in": "body", "schema": {"$ref": "#/definitions/ServiceInput"}}
+                    ],
                     "responses": {"200": {"description": "Success", "schema": {"$ref": "#/definitions/ServiceOutput"}}},
                 }
             },
@@ -575,6 +685,7 @@ def main(argv=None):
     emit("AZUREML_LOCAL_LISTENING " + json.dumps({"host": settings.host, "port": port, "pid": os.getpid()}))
     emit("Initializing logger")
     redirect_print()
+    install_rawhttp_modules()
     script = UserScript(settings)
     try:
         script.load()
@@ -605,4 +716,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # os._exit, not sys.exit: a run() still busy in a scoring thread must not hold the process open on stop.
+    os._exit(code)

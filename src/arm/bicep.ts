@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { TemplateFileError } from './errors.js';
+
+/** The command that compiles Bicep to ARM JSON on stdout. */
+export interface BicepCommand {
+  command: string;
+  args: string[];
+}
+
+async function onPath(name: string, pathVariable: string): Promise<string | undefined> {
+  const extensions = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  for (const dir of pathVariable.split(delimiter).filter(Boolean)) {
+    for (const ext of extensions) {
+      const candidate = join(dir, name + ext);
+      try {
+        await access(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not in this directory
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Picks `bicep build --stdout FILE`, else `az bicep build --stdout --file FILE`, from PATH. */
+export async function findBicepCommand(
+  file: string,
+  pathVariable = process.env.PATH ?? ''
+): Promise<BicepCommand> {
+  const bicep = await onPath('bicep', pathVariable);
+  if (bicep) return { command: bicep, args: ['build', '--stdout', file] };
+  const az = await onPath('az', pathVariable);
+  if (az) return { command: az, args: ['bicep', 'build', '--stdout', '--file', file] };
+  throw new TemplateFileError(
+    `${file} is a Bicep file, but neither 'bicep' nor 'az' was found on PATH. Install the Bicep CLI ` +
+      '(https://aka.ms/bicep-install) or the Azure CLI (then `az bicep install`), or pass the compiled ARM JSON.'
+  );
+}
+
+/** Compiles a .bicep file to ARM JSON text with the Bicep CLI found on PATH. */
+export async function compileBicep(file: string, pathVariable?: string): Promise<string> {
+  const { command, args } = await findBicepCommand(file, pathVariable);
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error)
+        reject(new TemplateFileError(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}

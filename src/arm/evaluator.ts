@@ -1,0 +1,110 @@
+import { expandCopyArray, isCopyArray } from './copy-loop.js';
+import { TemplateExpressionError } from './errors.js';
+import {
+  type ExpressionNode,
+  isExpressionString,
+  literalString,
+  parseExpression
+} from './expression-parser.js';
+import { lookupFunction } from './functions/registry.js';
+import type { EvaluationScope } from './scope.js';
+import { findUnknowns, isUnknown, mergeUnknowns, Unknown } from './unknown.js';
+import { ArmFunctionError, type ArmValue, getProperty, isObject, typeName } from './values.js';
+
+/** Evaluates one JSON string: expressions are evaluated, `[[` literals unescaped, other strings returned. */
+export function evaluateString(text: string, scope: EvaluationScope): ArmValue {
+  if (!isExpressionString(text)) return literalString(text);
+  return evaluateNode(parseExpression(text), scope, text);
+}
+
+/** Evaluates every expression inside a JSON value (objects and arrays are walked; keys may be expressions). */
+export function evaluateJson(value: unknown, scope: EvaluationScope): ArmValue {
+  if (typeof value === 'string') return evaluateString(value, scope);
+  if (Array.isArray(value)) return value.map(item => evaluateJson(item, scope));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, ArmValue> = {};
+    for (const [key, item] of Object.entries(value)) {
+      // Property-level copy: `"copy": [{ name, count, input }]` becomes one array property per entry.
+      if (key === 'copy' && isCopyArray(item)) {
+        for (const spec of item) out[spec.name] = expandCopyArray(spec, scope);
+        continue;
+      }
+      const evaluatedKey = evaluateString(key, scope);
+      out[typeof evaluatedKey === 'string' ? evaluatedKey : key] = evaluateJson(item, scope);
+    }
+    return out;
+  }
+  return value as ArmValue;
+}
+
+/** Evaluates a parsed expression; `text` is the expression source, used in error messages. */
+export function evaluateNode(node: ExpressionNode, scope: EvaluationScope, text: string): ArmValue {
+  switch (node.kind) {
+    case 'string':
+    case 'number':
+      return node.value;
+    case 'property':
+      return access(evaluateNode(node.target, scope, text), node.name, node.position, text);
+    case 'index':
+      return access(
+        evaluateNode(node.target, scope, text),
+        evaluateNode(node.index, scope, text),
+        node.position,
+        text
+      );
+    case 'call':
+      return callFunction(node, scope, text);
+  }
+}
+
+function callFunction(node: Extract<ExpressionNode, { kind: 'call' }>, scope: EvaluationScope, text: string) {
+  const fn = lookupFunction(node.name, scope);
+  if (!fn) throw new TemplateExpressionError(`Unknown function '${node.name}'`, text, node.position);
+  const count = node.args.length;
+  if (count < (fn.minArgs ?? 0) || count > (fn.maxArgs ?? Infinity)) {
+    const range = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : `${fn.minArgs ?? 0}..${fn.maxArgs ?? 'n'}`;
+    throw new TemplateExpressionError(
+      `${node.name}() takes ${range} arguments, got ${count}`,
+      text,
+      node.position
+    );
+  }
+  const evalArg = (arg: ExpressionNode, inner: EvaluationScope = scope) => evaluateNode(arg, inner, text);
+  try {
+    if (fn.lazy) return fn.lazy(node.args, { scope, name: node.name, evaluate: evalArg });
+    const args = node.args.map(arg => evalArg(arg));
+    const unknowns = fn.unknowns === 'shallow' ? args.filter(isUnknown) : findUnknowns(args);
+    if (unknowns.length > 0 && fn.unknowns !== 'handled') return mergeUnknowns(unknowns);
+    return fn.call!(args, { scope, name: node.name, evaluate: evalArg });
+  } catch (error) {
+    if (error instanceof TemplateExpressionError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TemplateExpressionError(`${node.name}(): ${message}`, text, node.position);
+  }
+}
+
+function access(target: ArmValue, key: ArmValue, position: number, text: string): ArmValue {
+  if (target instanceof Unknown) return target;
+  if (key instanceof Unknown) return key;
+  if (Array.isArray(target) && typeof key === 'number') {
+    if (key < 0 || key >= target.length || !Number.isInteger(key)) {
+      throw new TemplateExpressionError(
+        `Index ${key} is outside the array of ${target.length}`,
+        text,
+        position
+      );
+    }
+    return target[key]!;
+  }
+  if (isObject(target) && typeof key === 'string') {
+    const value = getProperty(target, key);
+    if (value === undefined) {
+      const known = Object.keys(target).join(', ');
+      throw new TemplateExpressionError(`Property '${key}' doesn't exist (has: ${known})`, text, position);
+    }
+    return value;
+  }
+  throw new TemplateExpressionError(`Cannot access [${String(key)}] on ${typeName(target)}`, text, position);
+}
+
+export { ArmFunctionError };

@@ -1,0 +1,186 @@
+import { evaluateCopyCount } from './copy-loop.js';
+import { evaluateJson } from './evaluator.js';
+import type { JsonPath } from './json-document.js';
+import { walkNestedDeployment } from './nested-deployment.js';
+import { type DeploymentContext, type EvaluationScope, withCopyIndex } from './scope.js';
+import type { Template, TemplateJson } from './template-file.js';
+import { isUnknown, mergeUnknowns, Unknown, unknown } from './unknown.js';
+import type { ArmValue } from './values.js';
+import { withVariables } from './variables.js';
+import type { DeploymentTarget, WalkedResource, WalkResult, WalkState } from './walk-types.js';
+
+/** Inputs of a walk: resolved parameter values (see resolveParameters) and the deployment context. */
+export interface WalkOptions {
+  parameters: Record<string, ArmValue>;
+  context: DeploymentContext;
+}
+
+/** What a declaration inherits from where it sits: parent resource, condition, nested deployments. */
+export interface Enclosing {
+  parent?: { name: ArmValue; type: string };
+  condition: boolean | Unknown;
+  deployments: ArmValue[];
+  target: DeploymentTarget;
+}
+
+/**
+ * Yields every resource of a template: through copy loops, conditions, inline child resources, symbolic
+ * (languageVersion 2.0) resources and nested inline deployments. Linked templates are listed as not inspectable.
+ */
+export function walkTemplate(template: Template, options: WalkOptions): WalkResult {
+  const state: WalkState = { document: template.document, resources: [], notInspectable: [], problems: [] };
+  const scope = templateScope(template.json, options.parameters, options.context);
+  const target = {
+    subscriptionId: options.context.subscriptionId,
+    resourceGroup: options.context.resourceGroup.name
+  };
+  walkResources(template.json, [], scope, { condition: true, deployments: [], target }, state);
+  const { resources, notInspectable, problems } = state;
+  return { resources, notInspectable, problems };
+}
+
+/** The scope of a template body: its parameters and (lazily evaluated) variables. */
+export function templateScope(
+  json: TemplateJson,
+  parameters: Record<string, ArmValue>,
+  context: DeploymentContext
+): EvaluationScope {
+  const base = {
+    context,
+    parameters,
+    copyIndices: new Map<string, number>(),
+    template: json as Record<string, unknown>
+  };
+  return withVariables(base, json.variables);
+}
+
+/** Walks the `resources` of a template body at `basePath` (array, or object keyed by symbolic name). */
+export function walkResources(
+  json: TemplateJson,
+  basePath: JsonPath,
+  scope: EvaluationScope,
+  enclosing: Enclosing,
+  state: WalkState
+): void {
+  const resources = json.resources ?? [];
+  const entries: [string | number, unknown][] = Array.isArray(resources)
+    ? resources.map((r, i) => [i, r])
+    : Object.entries(resources);
+  for (const [key, raw] of entries) {
+    if (raw !== null && typeof raw === 'object') {
+      walkDeclaration(
+        raw as Record<string, unknown>,
+        [...basePath, 'resources', key],
+        scope,
+        enclosing,
+        state
+      );
+    }
+  }
+}
+
+function walkDeclaration(
+  raw: Record<string, unknown>,
+  path: JsonPath,
+  scope: EvaluationScope,
+  enclosing: Enclosing,
+  state: WalkState
+): void {
+  const copy = raw.copy as { name?: string; count?: unknown } | undefined;
+  if (!copy || typeof copy !== 'object' || Array.isArray(copy))
+    return emit(raw, path, scope, enclosing, state);
+  const loopName = String(copy.name ?? '');
+  let count: number | Unknown;
+  try {
+    count = evaluateCopyCount(copy.count, scope);
+  } catch (error) {
+    count = unknown(`copy '${loopName}' count cannot be evaluated: ${(error as Error).message}`);
+  }
+  if (isUnknown(count)) {
+    const why = unknown(`the number of instances of copy loop '${loopName}' is unknown: ${count.reason}`);
+    return emit(raw, path, scope, enclosing, state, undefined, why);
+  }
+  for (let index = 0; index < count; index++) {
+    emit(raw, path, withCopyIndex(scope, loopName, index), enclosing, state, { name: loopName, index });
+  }
+}
+
+/** Evaluates one part of a declaration; an error becomes an Unknown naming the error and is recorded. */
+function safely(value: unknown, scope: EvaluationScope, what: string, errors: string[]): ArmValue {
+  try {
+    return evaluateJson(value, scope);
+  } catch (error) {
+    const message = `${what} cannot be evaluated: ${(error as Error).message}`;
+    errors.push(message);
+    return unknown(message);
+  }
+}
+
+function combineConditions(a: boolean | Unknown, b: ArmValue): boolean | Unknown {
+  if (a === false || b === false) return false;
+  const unknowns = [a, b].filter(isUnknown);
+  if (unknowns.length > 0) return mergeUnknowns(unknowns);
+  return true;
+}
+
+function composeName(parent: Enclosing['parent'], own: ArmValue): ArmValue {
+  if (!parent) return own;
+  const unknowns = [parent.name, own].filter(isUnknown);
+  if (unknowns.length > 0) return mergeUnknowns(unknowns);
+  return `${String(parent.name)}/${String(own)}`;
+}
+
+function emit(
+  raw: Record<string, unknown>,
+  path: JsonPath,
+  scope: EvaluationScope,
+  enclosing: Enclosing,
+  state: WalkState,
+  copy?: { name: string; index: number },
+  unknownInstances?: Unknown
+): void {
+  const errors: string[] = [];
+  const ownCondition = raw.condition === undefined ? true : safely(raw.condition, scope, 'condition', errors);
+  const condition = combineConditions(enclosing.condition, ownCondition);
+  const ownType = String(raw.type ?? '');
+  const type = enclosing.parent && !ownType.includes('/') ? `${enclosing.parent.type}/${ownType}` : ownType;
+  const ownName = unknownInstances ?? safely(raw.name, scope, 'name', errors);
+  const name = ownType.includes('/') && enclosing.parent ? ownName : composeName(enclosing.parent, ownName);
+  const resource: WalkedResource = {
+    name,
+    type,
+    condition,
+    apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : undefined,
+    location: raw.location === undefined ? undefined : safely(raw.location, scope, 'location', errors),
+    dependsOn: Array.isArray(raw.dependsOn)
+      ? raw.dependsOn.map(d => safely(d, scope, 'dependsOn', errors))
+      : [],
+    jsonPath: path,
+    source: state.document.locate(path),
+    raw,
+    existing: raw.existing === true,
+    ...(copy ? { copy } : {}),
+    deployments: enclosing.deployments,
+    target: enclosing.target,
+    scope,
+    properties: () => (raw.properties === undefined ? null : evaluateJson(raw.properties, scope)),
+    errors
+  };
+  state.resources.push(resource);
+  if (type.toLowerCase() === 'microsoft.resources/deployments')
+    walkNestedDeployment(resource, enclosing, state);
+  if (Array.isArray(raw.resources)) {
+    const childEnclosing: Enclosing = { ...enclosing, parent: { name, type }, condition };
+    raw.resources.forEach((child, i) => {
+      if (child !== null && typeof child === 'object') {
+        walkDeclaration(
+          child as Record<string, unknown>,
+          [...path, 'resources', i],
+          scope,
+          childEnclosing,
+          state
+        );
+      }
+    });
+  }
+}
