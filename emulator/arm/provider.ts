@@ -1,0 +1,45 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { EmulatorFacts } from '../facts.js';
+import type { armError, HttpResult } from '../http-result.js';
+import type { JwtClaims } from '../identity/jwt.js';
+import type { TimingKnobs } from '../knobs.js';
+import type { LroManager } from './lro.js';
+import type { ResourcePath } from './resource-id.js';
+import type { ResourceStore } from './resource-store.js';
+
+/** An authenticated ARM request, as providers see it. */
+export interface ArmRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** URL path without the query, as sent (not lower-cased). */
+  path: string;
+  query: URLSearchParams;
+  apiVersion: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body; undefined when the request had none. */
+  body: unknown;
+  /** The path parsed as a resource (or collection) id under a resource group, when it is one. */
+  resource: ResourcePath | undefined;
+  /** Claims of the caller's access token. */
+  claims: JwtClaims;
+}
+
+/** What the emulator lends a provider. */
+export interface ProviderContext {
+  store: ResourceStore;
+  lro: LroManager;
+  knobs: TimingKnobs;
+  facts: EmulatorFacts;
+  armError: typeof armError;
+}
+
+/**
+ * A resource provider plugged into the ARM router. Providers are asked in registration order, before the
+ * built-in generic store; the first whose `matches` is true handles the request. Returning undefined from
+ * `handle` passes the request on to the next provider (and finally the generic store).
+ */
+export interface ResourceProvider {
+  name: string;
+  matches(req: ArmRequest): boolean;
+  handle(req: ArmRequest, ctx: ProviderContext): HttpResult | undefined | Promise<HttpResult | undefined>;
+}

@@ -1,0 +1,121 @@
+import type { IncomingMessage } from 'node:http';
+import type { EmulatorFacts } from '../facts.js';
+import { armError, HttpResultError, readBody, type HttpResult } from '../http-result.js';
+import type { SigningKey } from '../identity/jwt.js';
+import type { TimingKnobs } from '../knobs.js';
+import { authenticateArm } from './auth.js';
+import { handleGenericResource } from './generic-resources.js';
+import type { LroManager } from './lro.js';
+import type { ArmRequest, ProviderContext, ResourceProvider } from './provider.js';
+import { handleResourceGroups } from './resource-groups.js';
+import { parseResourcePath } from './resource-id.js';
+import type { ResourceStore } from './resource-store.js';
+import { handleSubscriptions, subscriptionNotFound } from './subscriptions.js';
+
+/** What the ARM router needs from the emulator. */
+export interface ArmRouterDeps {
+  facts: () => EmulatorFacts;
+  subscriptionDisplayName: string;
+  tokenKey: SigningKey;
+  store: ResourceStore;
+  lro: LroManager;
+  knobs: TimingKnobs;
+}
+
+async function parseJsonBody(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req);
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpResultError(
+      armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.')
+    );
+  }
+}
+
+/**
+ * Routes ARM requests: authentication, api-version, subscription, then operation polls, registered
+ * providers, subscriptions, resource groups and finally the generic resource store.
+ */
+export class ArmRouter {
+  readonly #providers: ResourceProvider[] = [];
+
+  constructor(private readonly deps: ArmRouterDeps) {}
+
+  /** Adds a provider; providers are asked in registration order, before the built-in handlers. */
+  register(provider: ResourceProvider): void {
+    this.#providers.push(provider);
+  }
+
+  /** Answers one ARM request. */
+  async handle(req: IncomingMessage, url: URL): Promise<HttpResult> {
+    const facts = this.deps.facts();
+    const auth = authenticateArm(req.headers, {
+      tokenKey: this.deps.tokenKey,
+      audience: facts.armEndpoint,
+      authorizationUri: `${facts.authorityHost}/${facts.tenantId}`
+    });
+    if ('failure' in auth) return auth.failure;
+    const apiVersion = url.searchParams.get('api-version');
+    if (!apiVersion) {
+      return armError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.'
+      );
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    // ARM tolerates empty segments (the SDK sends `providers/Microsoft.Web//sites` for an empty parent path).
+    const path = url.pathname.replace(/\/{2,}/g, '/');
+    const subscription = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    if (
+      subscription &&
+      decodeURIComponent(subscription).toLowerCase() !== facts.subscriptionId.toLowerCase()
+    ) {
+      return subscriptionNotFound(decodeURIComponent(subscription));
+    }
+    const poll = this.deps.lro.handlePoll(method, path);
+    if (poll) return poll;
+    const request: ArmRequest = {
+      method,
+      path,
+      query: url.searchParams,
+      apiVersion,
+      headers: req.headers,
+      body: await parseJsonBody(req),
+      resource: parseResourcePath(path),
+      claims: auth.claims
+    };
+    const context: ProviderContext = {
+      store: this.deps.store,
+      lro: this.deps.lro,
+      knobs: this.deps.knobs,
+      facts,
+      armError
+    };
+    for (const provider of this.#providers) {
+      if (!provider.matches(request)) continue;
+      const answer = await provider.handle(request, context);
+      if (answer) return answer;
+    }
+    return this.#builtIn(request, facts);
+  }
+
+  #builtIn(request: ArmRequest, facts: EmulatorFacts): HttpResult {
+    const { method, path, body, apiVersion } = request;
+    const info = {
+      subscriptionId: facts.subscriptionId,
+      tenantId: facts.tenantId,
+      displayName: this.deps.subscriptionDisplayName
+    };
+    const answer =
+      handleSubscriptions(method, path, info) ??
+      handleResourceGroups(method, path, body, apiVersion, this.deps.store, this.deps.lro);
+    if (answer) return answer;
+    if (request.resource) {
+      return handleGenericResource(method, request.resource, body, this.deps.store, this.deps.lro);
+    }
+    return armError(404, 'NotFound', `The local Azure stand-in does not serve '${method} ${path}'.`);
+  }
+}
