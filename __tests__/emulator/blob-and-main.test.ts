@@ -91,7 +91,7 @@ describe('blob storage through the proxy, and npm run emulator', () => {
   });
 
   it('streams a large upload through the proxy without buffering it', async () => {
-    const size = 160 * 1024 * 1024;
+    const size = 192 * 1024 * 1024;
     const script = `
       import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
       import { Readable } from 'node:stream';
@@ -103,7 +103,7 @@ describe('blob storage through the proxy, and npm run emulator', () => {
       let sent = 0;
       const source = new Readable({ read() { if (sent >= ${size}) this.push(null); else { sent += chunk.length; this.push(chunk); } } });
       const blob = container.getBlockBlobClient('big.bin');
-      await blob.uploadStream(source, 32 * 1024 * 1024, 1);
+      await blob.uploadStream(source, 96 * 1024 * 1024, 1);
       console.log(JSON.stringify({ size: (await blob.getProperties()).contentLength }));
     `;
     const baseline = process.memoryUsage().rss;
@@ -113,8 +113,9 @@ describe('blob storage through the proxy, and npm run emulator', () => {
     clearInterval(sampler);
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim())).toEqual({ size });
-    // The emulator runs in this process: a buffering proxy would grow by at least one 32 MiB block.
-    expect(peak - baseline).toBeLessThan(24 * 1024 * 1024);
+    // The emulator runs in this process: a buffering proxy would grow by at least one 96 MiB block request;
+    // streaming costs socket and TLS buffers plus GC noise (about 25 MiB seen).
+    expect(peak - baseline).toBeLessThan(56 * 1024 * 1024);
   });
 
   it('npm run emulator prints one JSON line and leaves no Azurite behind on SIGTERM', async () => {
@@ -153,7 +154,7 @@ describe('blob storage through the proxy, and npm run emulator', () => {
     // npm dies of the SIGTERM (143) without relaying it; the emulator notices its ancestors are gone and stops.
     child.kill('SIGTERM');
     expect([0, 143, 'SIGTERM']).toContain(await exited);
-    for (let i = 0; i < 40 && azurites.some(running); i += 1) {
+    for (let i = 0; i < 50 && (azurites.some(running) || existsSync(facts.caCertPath)); i += 1) {
       await new Promise(resolve => setTimeout(resolve, 100));
     }
     expect(azurites.filter(running)).toEqual([]);
