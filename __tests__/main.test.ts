@@ -22,6 +22,8 @@ function fakeAdapter(inputs: Partial<Record<InputName, string>>) {
       error: (message, target) => recorded.errors.push({ message, ...(target ? { target } : {}) }),
       mask: () => undefined
     },
+    runnerContext: () => ({ workspace: process.cwd(), repository: '', runId: '', path: '' }),
+    setTemplateOutputs: () => undefined,
     readInputs: () =>
       ({ ...Object.fromEntries(INPUT_NAMES.map(n => [n, ''])), ...inputs }) as Record<InputName, string>,
     requestIdToken: async () => {
@@ -41,7 +43,12 @@ const valid = {
   'resource-group': 'rg',
   audience: 'api://AzureADTokenExchange',
   'arm-endpoint': 'https://127.0.0.1:9',
-  'timeout-minutes': '1'
+  'timeout-minutes': '1',
+  'deployment-mode': 'Incremental',
+  'key-vault-policy': 'preserve',
+  'deleted-vault': 'fail',
+  'what-if': 'true',
+  'dry-run': 'false'
 };
 
 describe('run', () => {

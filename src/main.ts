@@ -11,7 +11,10 @@ import { renderSummary } from './report/summary-markdown.js';
 import { resourceGroupStage } from './stages/resource-group.js';
 import { runStages } from './stages/run-stages.js';
 import { signInStage } from './stages/sign-in.js';
-import type { Stage } from './stages/stage.js';
+import type { Stage, StageResults } from './stages/stage.js';
+import { infraStage } from './infra/infra-stage.js';
+import { infraOutputs } from './infra/infra-outputs.js';
+import { secureParameterValues } from './infra/secure-parameters.js';
 
 /**
  * The whole action, top to bottom: inputs → config → plan → stages → report.
@@ -19,9 +22,11 @@ import type { Stage } from './stages/stage.js';
  */
 export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void> {
   const report = new RunReport(randomUUID());
+  const results: StageResults = {};
   let deadline: Deadline | undefined;
   try {
-    const config = parseConfig(adapter.readInputs());
+    const config = await parseConfig(adapter.readInputs(), adapter.runnerContext());
+    if (config.infra) secureParameterValues(config.infra).forEach(value => adapter.log.mask(value));
     deadline = new Deadline(config.timeoutMs);
     const activeDeadline = deadline;
     adapter.onCancel(signal =>
@@ -39,21 +44,26 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
       correlationId: report.correlationId
     });
     const stages = planStages(config, signInStage(credential));
-    await runStages(stages, { config, azure, deadline, log: adapter.log }, report);
+    await runStages(stages, { config, azure, deadline, log: adapter.log, results }, report);
   } catch (error) {
     // A configuration error is found before any stage runs; stage failures were already attributed.
     const failure = report.failure ?? report.fail('configuration', error);
     reportFailure(adapter, error, failure.message);
   } finally {
     deadline?.dispose();
-    adapter.setOutputs({ status: report.status, 'failed-stage': report.failure?.stage ?? '' });
-    await adapter.writeSummary(renderSummary(report));
+    adapter.setOutputs({
+      status: report.status,
+      'failed-stage': report.failure?.stage ?? '',
+      ...infraOutputs(results.infra)
+    });
+    if (results.infra) adapter.setTemplateOutputs(results.infra.outputs);
+    await adapter.writeSummary(renderSummary(report, results));
   }
 }
 
-/** The stages this configuration needs, in order. Later features add theirs here. */
-function planStages(_config: ActionConfig, signIn: Stage): Stage[] {
-  return [signIn, resourceGroupStage];
+/** The stages this configuration needs, in order. */
+function planStages(config: ActionConfig, signIn: Stage): Stage[] {
+  return [signIn, resourceGroupStage, ...(config.infra ? [infraStage] : [])];
 }
 
 /** One annotation per configuration problem (each names its input or file); otherwise the error message. */

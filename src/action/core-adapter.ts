@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import type { AnnotationTarget, Log } from '../log.js';
 import { readInputs, type RawInputs } from './inputs.js';
-import type { Outputs } from './outputs.js';
+import type { RunnerContext } from '../config/runner-context.js';
+import type { Outputs, TemplateOutput } from './outputs.js';
 
 /**
  * Everything run() needs from the GitHub Actions runner, as one port. The real one is built on
@@ -10,9 +11,13 @@ import type { Outputs } from './outputs.js';
 export interface ActionAdapter {
   log: Log;
   readInputs(): RawInputs;
+  /** Where the run happens: workspace, repository, run id, PATH. */
+  runnerContext(): RunnerContext;
   /** A fresh GitHub OIDC ID token for the audience. */
   requestIdToken(audience: string): Promise<string>;
   setOutputs(outputs: Outputs): void;
+  /** Sets each template output as a step output of its own name; secure ones are masked first. */
+  setTemplateOutputs(outputs: Record<string, TemplateOutput>): void;
   /** Appends markdown to the job summary; a no-op outside a runner. */
   writeSummary(markdown: string): Promise<void>;
   /** Marks the step failed (exit code 1) after the message was reported. */
@@ -33,9 +38,21 @@ export function coreAdapter(): ActionAdapter {
   return {
     log: coreLog,
     readInputs: () => readInputs(),
+    runnerContext: () => ({
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      repository: process.env.GITHUB_REPOSITORY ?? '',
+      runId: process.env.GITHUB_RUN_ID ?? '',
+      path: process.env.PATH ?? ''
+    }),
     requestIdToken: audience => core.getIDToken(audience),
     setOutputs(outputs) {
       for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    },
+    setTemplateOutputs(outputs) {
+      for (const [name, output] of Object.entries(outputs)) {
+        if (output.secure) core.setSecret(output.value);
+        core.setOutput(name, output.value);
+      }
     },
     async writeSummary(markdown) {
       // Outside a runner (a local `node dist/index.js`) there is no summary file to append to.

@@ -14,7 +14,15 @@ export const INPUT_NAMES = [
   'audience',
   'arm-endpoint',
   'authority-host',
-  'timeout-minutes'
+  'timeout-minutes',
+  'template',
+  'parameters',
+  'template-deployment-name',
+  'deployment-mode',
+  'key-vault-policy',
+  'deleted-vault',
+  'what-if',
+  'dry-run'
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];

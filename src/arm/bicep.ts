@@ -26,10 +26,7 @@ async function onPath(name: string, pathVariable: string): Promise<string | unde
 }
 
 /** Picks `bicep build --stdout FILE`, else `az bicep build --stdout --file FILE`, from PATH. */
-export async function findBicepCommand(
-  file: string,
-  pathVariable = process.env.PATH ?? ''
-): Promise<BicepCommand> {
+export async function findBicepCommand(file: string, pathVariable: string): Promise<BicepCommand> {
   const bicep = await onPath('bicep', pathVariable);
   if (bicep) return { command: bicep, args: ['build', '--stdout', file] };
   const az = await onPath('az', pathVariable);
@@ -41,7 +38,7 @@ export async function findBicepCommand(
 }
 
 /** Compiles a .bicep file to ARM JSON text with the Bicep CLI found on PATH. */
-export async function compileBicep(file: string, pathVariable?: string): Promise<string> {
+export async function compileBicep(file: string, pathVariable: string): Promise<string> {
   const { command, args } = await findBicepCommand(file, pathVariable);
   return new Promise((resolve, reject) => {
     execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {

@@ -83,6 +83,12 @@ function innerScope(
     document: subDocument(state.document, templatePath, props.template)
   };
   const resolved = resolveParameters(template, { inline }, context);
+  // A value passed but not declared is the deployment's mistake: point at where it is passed.
+  const parametersPath = [...deployment.jsonPath, 'properties', 'parameters'];
+  for (const problem of resolved.problems) {
+    if (problem.kind === 'unknown-parameter')
+      problem.location = state.document.locate([...parametersPath, problem.parameter]);
+  }
   state.problems.push(...resolved.problems);
   return templateScope(props.template!, resolved.values, context);
 }

@@ -68,7 +68,11 @@ export function resolveParameters(
   for (const [name, definition] of Object.entries(declared)) {
     const location = template.document.locate(['parameters', name]);
     const value = resolveOne(name, definition, sources, scope, problems, location);
-    if (value === undefined) continue;
+    if (value === undefined) {
+      // Defaults that use this parameter become Unknown instead of adding a second, misleading problem.
+      values[name] = unknown(`parameter '${name}' has no value`);
+      continue;
+    }
     values[name] = value;
     const problem = checkParameterValue(name, definition, value);
     if (problem) problems.push({ ...problem, parameter: name, location: sourceOf(name, sources, location) });

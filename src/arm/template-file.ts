@@ -60,9 +60,9 @@ export function loadTemplate(text: string, fileName: string): Template {
 }
 
 /** Reads a template from disk; `.bicep` files are compiled first (see compileBicep). */
-export async function loadTemplateFile(path: string): Promise<Template> {
+export async function loadTemplateFile(path: string, pathVariable: string): Promise<Template> {
   const text = path.toLowerCase().endsWith('.bicep')
-    ? await compileBicep(path)
+    ? await compileBicep(path, pathVariable)
     : await readFile(path, 'utf8');
   return loadTemplate(text, path);
 }

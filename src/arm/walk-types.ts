@@ -29,8 +29,8 @@ export interface WalkedResource {
   raw: Record<string, unknown>;
   /** `existing: true` (languageVersion 2.0): referenced, not deployed. */
   existing: boolean;
-  /** The resource-level copy loop and index of this instance. */
-  copy?: { name: string; index: number };
+  /** The resource-level copy loop and index of this instance (`mode` serial/parallel, `batchSize` as written). */
+  copy?: { name: string; index: number; mode: string; batchSize?: unknown };
   /** Names of the nested deployments around this resource, outermost first. */
   deployments: ArmValue[];
   target: DeploymentTarget;

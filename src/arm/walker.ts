@@ -86,7 +86,7 @@ function walkDeclaration(
   enclosing: Enclosing,
   state: WalkState
 ): void {
-  const copy = raw.copy as { name?: string; count?: unknown } | undefined;
+  const copy = raw.copy as { name?: string; count?: unknown; mode?: string; batchSize?: unknown } | undefined;
   if (!copy || typeof copy !== 'object' || Array.isArray(copy))
     return emit(raw, path, scope, enclosing, state);
   const loopName = String(copy.name ?? '');
@@ -100,8 +100,13 @@ function walkDeclaration(
     const why = unknown(`the number of instances of copy loop '${loopName}' is unknown: ${count.reason}`);
     return emit(raw, path, scope, enclosing, state, undefined, why);
   }
+  const loop = {
+    name: loopName,
+    mode: String(copy.mode ?? 'parallel').toLowerCase(),
+    batchSize: copy.batchSize
+  };
   for (let index = 0; index < count; index++) {
-    emit(raw, path, withCopyIndex(scope, loopName, index), enclosing, state, { name: loopName, index });
+    emit(raw, path, withCopyIndex(scope, loopName, index), enclosing, state, { ...loop, index });
   }
 }
 
@@ -130,13 +135,27 @@ function composeName(parent: Enclosing['parent'], own: ArmValue): ArmValue {
   return `${String(parent.name)}/${String(own)}`;
 }
 
+/**
+ * Evaluates `properties`. A nested deployment's inline `template` is returned as written: its expressions
+ * belong to the nested deployment (walked separately), not to the parent's scope.
+ */
+function evaluateProperties(raw: Record<string, unknown>, type: string, scope: EvaluationScope): ArmValue {
+  if (raw.properties === undefined) return null;
+  const properties = raw.properties as Record<string, unknown>;
+  if (type.toLowerCase() !== 'microsoft.resources/deployments' || properties.template === undefined) {
+    return evaluateJson(properties, scope);
+  }
+  const { template, ...rest } = properties;
+  return { ...(evaluateJson(rest, scope) as Record<string, ArmValue>), template: template as ArmValue };
+}
+
 function emit(
   raw: Record<string, unknown>,
   path: JsonPath,
   scope: EvaluationScope,
   enclosing: Enclosing,
   state: WalkState,
-  copy?: { name: string; index: number },
+  copy?: WalkedResource['copy'],
   unknownInstances?: Unknown
 ): void {
   const errors: string[] = [];
@@ -163,7 +182,7 @@ function emit(
     deployments: enclosing.deployments,
     target: enclosing.target,
     scope,
-    properties: () => (raw.properties === undefined ? null : evaluateJson(raw.properties, scope)),
+    properties: () => evaluateProperties(raw, type, scope),
     errors
   };
   state.resources.push(resource);

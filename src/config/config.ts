@@ -1,4 +1,5 @@
 import type { CloudEndpoints } from '../azure/clouds.js';
+import type { InfraConfig } from './infra-config.js';
 
 /**
  * The action's typed configuration: everything the run needs, validated, with every file already read.
@@ -9,6 +10,8 @@ export interface ActionConfig {
   auth: AuthConfig;
   /** One budget for the whole run; every Azure call and wait honours it. */
   timeoutMs: number;
+  /** The ARM template stage; absent when no template was given. */
+  infra?: InfraConfig;
 }
 
 /** Where resources go. */

@@ -2,6 +2,8 @@ import type { InputName, RawInputs } from '../action/inputs.js';
 import { cloudFor } from '../azure/clouds.js';
 import { ProblemList } from '../errors.js';
 import type { ActionConfig } from './config.js';
+import { loadInfraConfig } from './infra-config.js';
+import type { RunnerContext } from './runner-context.js';
 import {
   checkGuid,
   checkResourceGroupName,
@@ -12,10 +14,11 @@ import {
 } from './validators.js';
 
 /**
- * Turns raw inputs into the typed configuration. Every input is checked before anything is sent to Azure,
- * and every problem is reported at once (a ConfigurationError), so a user fixes their workflow in one go.
+ * Turns raw inputs into the typed configuration, reading and parsing every file they name. Every input is
+ * checked before anything is sent to Azure, and every problem is reported at once (a ConfigurationError), so
+ * a user fixes their workflow in one go.
  */
-export function parseConfig(inputs: RawInputs): ActionConfig {
+export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Promise<ActionConfig> {
   const problems = new ProblemList();
   const problem = (input: InputName, message: string | undefined, fix?: string): void => {
     if (message) problems.add({ input, message, ...(fix ? { fix } : {}) });
@@ -59,8 +62,11 @@ export function parseConfig(inputs: RawInputs): ActionConfig {
   const timeout = parseMinutes(inputs['timeout-minutes']);
   problem('timeout-minutes', timeout.problem);
 
+  const infra = await loadInfraConfig(inputs, runner, problem => problems.add(problem));
+
   problems.throwIfAny();
   return {
+    ...(infra ? { infra } : {}),
     azure: {
       subscriptionId: subscriptionId.toLowerCase(),
       resourceGroup,

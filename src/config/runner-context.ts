@@ -9,4 +9,6 @@ export interface RunnerContext {
   repository: string;
   /** The workflow run id: the same for every attempt of a run, so a re-run finds its earlier deployment. */
   runId: string;
+  /** The PATH tools (bicep, az, python3) are looked up in. */
+  path: string;
 }

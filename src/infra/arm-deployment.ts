@@ -1,5 +1,6 @@
 import type {
   DeploymentExtended,
+  DeploymentParameter,
   DeploymentsClient,
   DeploymentMode,
   WhatIfChange
@@ -13,7 +14,7 @@ export interface DeploymentRequest {
   name: string;
   template: unknown;
   /** `{ name: { value } }`, as ARM takes them. */
-  parameters: Record<string, { value: unknown }>;
+  parameters: Record<string, { value: unknown } | { reference: unknown }>;
   mode: DeploymentMode;
 }
 
@@ -45,7 +46,9 @@ export class TemplateDeploymentFailedError extends Error {
 }
 
 function body(request: DeploymentRequest) {
-  return { properties: { template: request.template, parameters: request.parameters, mode: request.mode } };
+  // Parameters are passed as the file has them: values, or Key Vault references that ARM resolves itself.
+  const parameters = request.parameters as Record<string, DeploymentParameter>;
+  return { properties: { template: request.template, parameters, mode: request.mode } };
 }
 
 /** ARM's own validation; returns the ids of the resources it would deploy. */
@@ -167,4 +170,33 @@ export async function failedOperations(
     }
     return failed;
   });
+}
+
+const ACTIVE_STATES = new Set(['Accepted', 'Running', 'Creating', 'Updating', 'Deleting', 'Canceling']);
+
+/**
+ * Waits for a deployment of the same name that is still running — typically from an earlier attempt of this
+ * workflow run that was cancelled — instead of starting a conflicting one (ARM answers 409 DeploymentActive).
+ */
+export async function waitForActiveDeployment(
+  client: DeploymentsClient,
+  request: Pick<DeploymentRequest, 'resourceGroup' | 'name'>,
+  deadline: Deadline,
+  log: { info(message: string): void }
+): Promise<void> {
+  for (let announced = false; ; announced = true) {
+    const existing = await azureCall(`read template deployment '${request.name}'`, () =>
+      client.deployments.get(request.resourceGroup, request.name, { abortSignal: deadline.signal })
+    ).catch(error => {
+      if (error instanceof AzureOperationError && error.status === 404) return undefined;
+      throw error;
+    });
+    const state = existing?.properties?.provisioningState;
+    if (!state || !ACTIVE_STATES.has(state)) return;
+    if (!announced)
+      log.info(
+        `Deployment '${request.name}' from an earlier attempt is still ${state}; waiting for it to finish.`
+      );
+    await deadline.sleep(2000, `waiting for deployment '${request.name}'`);
+  }
 }

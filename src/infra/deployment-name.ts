@@ -11,9 +11,16 @@ export const DEPLOYMENT_NAME_PATTERN = /^[-\w._()]{1,64}$/;
  */
 export function defaultDeploymentName(runner: RunnerContext, templatePath: string): string {
   const repository = runner.repository.split('/').pop() ?? '';
-  const template = templatePath.split('/').pop()?.replace(/\.(json|jsonc|bicep)$/i, '') ?? 'template';
+  const template =
+    templatePath
+      .split('/')
+      .pop()
+      ?.replace(/\.(json|jsonc|bicep)$/i, '') ?? 'template';
   const run = runner.runId || 'local';
-  const base = [repository, template].filter(Boolean).join('-').replace(/[^-\w.()]/g, '-');
+  const base = [repository, template]
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^-\w.()]/g, '-');
   const suffix = `-${run}`;
   return `${base.slice(0, 64 - suffix.length)}${suffix}`;
 }

@@ -6,11 +6,11 @@ import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * The absolute path of `azmlinfsrv` on `searchPath` (default: this process's PATH), or undefined.
+ * The absolute path of `azmlinfsrv` on `searchPath` , or undefined.
  * On Windows the pip-installed launcher is `azmlinfsrv.exe`.
  */
 export async function findInferenceServerCommand(
-  searchPath: string = process.env.PATH ?? '',
+  searchPath: string,
   platform: NodeJS.Platform = process.platform
 ): Promise<string | undefined> {
   const names = platform === 'win32' ? ['azmlinfsrv.exe', 'azmlinfsrv.cmd', 'azmlinfsrv'] : ['azmlinfsrv'];

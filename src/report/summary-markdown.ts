@@ -1,11 +1,17 @@
 import { formatDuration } from '../azure/deadline.js';
 import { describeProblem } from '../errors.js';
+import type { StageResults } from '../stages/stage.js';
+import { renderInfraSummary } from './infra-summary.js';
 import type { RunReport, StageStatus } from './run-report.js';
 
 const STATUS_ICON: Record<StageStatus, string> = { succeeded: '✅', failed: '❌', 'not run': '⏭️' };
 
 /** The job summary as markdown: verdict first, then the stages, then what went wrong and what to do. */
-export function renderSummary(report: RunReport, title = 'azureml-staged-deploy'): string {
+export function renderSummary(
+  report: RunReport,
+  results: StageResults = {},
+  title = 'azureml-staged-deploy'
+): string {
   const lines: string[] = [];
   const failure = report.failure;
   lines.push(`## ${report.status === 'succeeded' ? '✅' : '❌'} ${title}: ${report.status}`, '');
@@ -22,18 +28,20 @@ export function renderSummary(report: RunReport, title = 'azureml-staged-deploy'
   }
   if (failure) {
     lines.push('### What went wrong', '');
-    if (failure.problems) {
-      for (const problem of failure.problems) lines.push(`- ${describeProblem(problem)}`);
-    } else {
-      lines.push('```text', failure.message, '```');
-    }
+    lines.push(...whatWentWrong(failure));
     lines.push('');
   }
+  if (results.infra) lines.push(...renderInfraSummary(results.infra));
   lines.push(
     `<sub>Correlation id \`${report.correlationId}\` is sent with every Azure request of this run.</sub>`,
     ''
   );
   return lines.join('\n');
+}
+
+function whatWentWrong(failure: NonNullable<RunReport['failure']>): string[] {
+  if (failure.problems) return failure.problems.map(problem => `- ${describeProblem(problem)}`);
+  return ['```text', failure.message, '```'];
 }
 
 function escapeCell(text: string): string {

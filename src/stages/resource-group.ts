@@ -10,7 +10,7 @@ import type { RunContext, Stage } from './stage.js';
 export const resourceGroupStage: Stage = {
   name: 'resource-group',
   title: 'Resource group',
-  async run({ config, azure, deadline, log }: RunContext): Promise<string> {
+  async run({ config, azure, deadline, log, results }: RunContext): Promise<string> {
     const { resourceGroup, location, subscriptionId } = config.azure;
     const client = azure.resources();
     const options = { abortSignal: deadline.signal };
@@ -25,6 +25,7 @@ export const resourceGroupStage: Stage = {
             `it is used as it is. Resources that follow the group's location go to '${existing.location}'.`
         );
       }
+      results.resourceGroup = { name: resourceGroup, location: existing.location, exists: true };
       return `'${resourceGroup}' exists in ${existing.location}; left unchanged`;
     }
     if (!location) {
@@ -36,9 +37,13 @@ export const resourceGroupStage: Stage = {
         }
       ]);
     }
+    results.resourceGroup = { name: resourceGroup, location, exists: false };
+    if (config.infra?.dryRun)
+      return `'${resourceGroup}' does not exist; it would be created in ${location} (dry run)`;
     await azureCall(`create resource group '${resourceGroup}' in ${location}`, () =>
       client.resourceGroups.createOrUpdate(resourceGroup, { location }, options)
     );
+    results.resourceGroup.exists = true;
     return `'${resourceGroup}' created in ${location}`;
   }
 };

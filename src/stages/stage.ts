@@ -1,6 +1,7 @@
 import type { AzureClientFactory } from '../azure/client-factory.js';
 import type { Deadline } from '../azure/deadline.js';
 import type { ActionConfig } from '../config/config.js';
+import type { InfraResult } from '../infra/infra-result.js';
 import type { Log } from '../log.js';
 
 /**
@@ -20,12 +21,21 @@ export type StageName =
   | 'traffic'
   | 'health';
 
+/** What stages learn and later stages, outputs and the summary read. Filled in as the run goes. */
+export interface StageResults {
+  /** From the sign-in token: the tenant the run deploys in (subscription().tenantId). */
+  tenantId?: string;
+  resourceGroup?: { name: string; location: string; exists: boolean };
+  infra?: InfraResult;
+}
+
 /** Everything a stage may use. Stages get typed config, never inputs or the process environment. */
 export interface RunContext {
   config: ActionConfig;
   azure: AzureClientFactory;
   deadline: Deadline;
   log: Log;
+  results: StageResults;
 }
 
 /** One step of the pipeline. `run` returns a one-line account of what it did, for the summary. */

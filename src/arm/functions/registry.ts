@@ -7,6 +7,7 @@ import { resourceIdFunctions } from './resource-id-functions.js';
 import { stringFunctions } from './string-functions.js';
 import type { ArmFunction } from './types.js';
 import { listFunction, unknowableFunctions } from './unknowable-functions.js';
+import { lookupUserFunction } from './user-functions.js';
 
 /** Every built-in function by lower-case name (ARM function names are case-insensitive). */
 const BUILT_INS: Record<string, ArmFunction> = {
@@ -19,8 +20,13 @@ const BUILT_INS: Record<string, ArmFunction> = {
   ...unknowableFunctions
 };
 
-/** Finds the implementation of a function; list*() names all share one Unknown-producing implementation. */
-export function lookupFunction(name: string, _scope: EvaluationScope): ArmFunction | undefined {
+/**
+ * Finds the implementation of a function: user-defined `namespace.name` functions of the template, then
+ * built-ins; list*() names all share one Unknown-producing implementation.
+ */
+export function lookupFunction(name: string, scope: EvaluationScope): ArmFunction | undefined {
+  const userFunction = lookupUserFunction(name, scope);
+  if (userFunction) return userFunction;
   const key = name.toLowerCase();
   const builtIn = BUILT_INS[key];
   if (builtIn) return builtIn;

@@ -1,0 +1,194 @@
+import type { DeploymentContext } from '../arm/index.js';
+import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
+import { describeDecision } from '../keyvault/decide-vaults.js';
+import { guardTemplate } from '../keyvault/guard-template.js';
+import type { VaultDecision } from '../keyvault/vault-plan.js';
+import { verifyAndRestorePolicies, type PolicyVerification } from '../keyvault/verify-policies.js';
+import type { RunContext, Stage } from '../stages/stage.js';
+import {
+  runDeployment,
+  TemplateDeploymentFailedError,
+  validateDeployment,
+  waitForActiveDeployment,
+  whatIfDeployment,
+  type DeploymentRequest
+} from './arm-deployment.js';
+import { decideVaults, nameVaults } from './guard-vaults.js';
+import type { InfraResult, VaultReport } from './infra-result.js';
+import { locateFailures } from './locate-failures.js';
+import { armParameters, parameterProblems, planInfra, type InfraPlan } from './plan-infra.js';
+import { templateOutputs } from './template-outputs.js';
+import { summariseChanges } from './what-if-changes.js';
+
+/**
+ * Deploys the ARM template without losing a Key Vault access policy:
+ * plan offline → ARM validate → read each vault → guard the template → what-if → (dry run stops) → deploy →
+ * verify every policy survived (restore any that did not) → outputs.
+ */
+export const infraStage: Stage = {
+  name: 'infra',
+  title: 'Infrastructure',
+  async run(context: RunContext): Promise<string> {
+    const { config, azure, deadline, log, results } = context;
+    const infra = config.infra!;
+    const group = results.resourceGroup!;
+    const result: InfraResult = {
+      deploymentName: infra.deploymentName,
+      templateFile: infra.templateFile.displayPath,
+      dryRun: infra.dryRun,
+      vaults: [],
+      outputs: {},
+      failedResources: []
+    };
+    results.infra = result;
+
+    const plan = planInfra(infra, deploymentContext(context));
+    refuseIf(parameterProblems(plan));
+    for (const linked of plan.walk.notInspectable) {
+      log.warning(`${linked.reason}: Key Vaults inside it are not guarded.`, {
+        file: linked.source.file,
+        startLine: linked.source.line,
+        title: 'Not inspectable'
+      });
+    }
+
+    const request: DeploymentRequest = {
+      resourceGroup: group.name,
+      name: infra.deploymentName,
+      template: infra.template.json,
+      parameters: armParameters(infra),
+      mode: infra.mode
+    };
+    const deployments = azure.deployments();
+    // A group this run has yet to create holds nothing: ARM can validate nothing there and no vault exists in it.
+    if (group.exists) await waitForActiveDeployment(deployments, request, deadline, log);
+    const validatedIds = group.exists ? await validateDeployment(deployments, request, deadline) : undefined;
+
+    const named = nameVaults(plan.vaultNodes, validatedIds, group.name, infra.keyVaultPolicy);
+    refuseIf(named.problems);
+    const keyVault = azure.keyVault();
+    const { decisions, problems } = await decideVaults(keyVault, named.vaults, infra, deadline);
+    result.vaults = decisions.map(vaultReport);
+    decisions.forEach(decision => log.info(`Key Vault ${describeDecision(decision)}`));
+    refuseIf(problems);
+
+    const guarded =
+      infra.keyVaultPolicy === 'off'
+        ? infra.template.json
+        : guardTemplate(infra.template.json as Record<string, unknown>, decisions);
+    warnAboutProtectionFlags(context, decisions);
+    const guardedRequest = { ...request, template: guarded };
+    if (infra.whatIf && group.exists)
+      result.changes = summariseChanges(await whatIfDeployment(deployments, guardedRequest, deadline));
+    if (infra.dryRun)
+      return `dry run: validated, ${describeChanges(result)}; ${decisions.length} Key Vault(s) planned; nothing written`;
+    if (infra.mode === 'Complete') {
+      log.warning(
+        'deployment-mode is Complete: resources in the group that the template does not declare are deleted.'
+      );
+    }
+
+    const deployment = await deployOrLocate(context, plan, guardedRequest, result);
+    result.outputs = templateOutputs(deployment.properties?.outputs);
+    const verifications = await verifyAndRestorePolicies(keyVault, decisions, deadline);
+    recordVerification(context, result, verifications);
+    return `deployment '${infra.deploymentName}' succeeded; ${describeChanges(result)}; ${decisions.length} Key Vault(s) guarded`;
+  }
+};
+
+function deploymentContext({ config, results }: RunContext): DeploymentContext {
+  const group = results.resourceGroup!;
+  const { subscriptionId } = config.azure;
+  return {
+    subscriptionId,
+    tenantId: results.tenantId ?? config.auth.tenantId ?? '',
+    resourceGroup: {
+      name: group.name,
+      location: group.location,
+      id: `/subscriptions/${subscriptionId}/resourceGroups/${group.name}`
+    },
+    deploymentName: config.infra!.deploymentName
+  };
+}
+
+function refuseIf(problems: ConfigurationProblem[]): void {
+  if (problems.length > 0) throw new ConfigurationError(problems);
+}
+
+async function deployOrLocate(
+  context: RunContext,
+  plan: InfraPlan,
+  request: DeploymentRequest,
+  result: InfraResult
+) {
+  try {
+    return await runDeployment(context.azure.deployments(), request, context.deadline);
+  } catch (error) {
+    if (error instanceof TemplateDeploymentFailedError) {
+      result.failedResources = locateFailures(error.operations, plan);
+      for (const failed of result.failedResources) {
+        context.log.error(
+          `${failed.resourceType} '${failed.resourceName}' failed: ${failed.code}: ${failed.message}`,
+          {
+            title: 'Template deployment failed',
+            ...(failed.file ? { file: failed.file, startLine: failed.line } : {})
+          }
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+function vaultReport(decision: VaultDecision): VaultReport {
+  const state = decision.state;
+  return {
+    name: decision.name,
+    resourceId: state.kind === 'active' ? state.vault.id : '',
+    stateFound: state.kind === 'active' && state.vault.rbacAuthorization ? 'rbac' : state.kind,
+    action: decision.action,
+    explanation: describeDecision(decision),
+    policiesBefore: decision.policiesBefore.length,
+    policiesKept: null,
+    policiesAdded: 0,
+    policiesRestored: 0,
+    protectedFlags: decision.protectedFlags
+  };
+}
+
+function warnAboutProtectionFlags({ log }: RunContext, decisions: VaultDecision[]): void {
+  for (const decision of decisions.filter(d => d.protectedFlags.length > 0)) {
+    log.warning(
+      `Key Vault '${decision.name}' has ${decision.protectedFlags.join(' and ')} on; the template sets it to false, which Azure refuses and which would weaken protection. The property was left out of the deployment.`,
+      { file: decision.node.file, startLine: decision.node.line, title: 'Key Vault protection kept' }
+    );
+  }
+}
+
+function recordVerification(
+  context: RunContext,
+  result: InfraResult,
+  verifications: PolicyVerification[]
+): void {
+  for (const verification of verifications) {
+    const report = result.vaults.find(v => v.name === verification.name);
+    if (!report) continue;
+    report.policiesKept = verification.kept;
+    report.policiesRestored = verification.restored.length;
+    report.policiesAdded = Math.max(0, verification.policiesAfter.length - report.policiesBefore);
+    if (verification.restored.length > 0) {
+      context.log.warning(
+        `Key Vault '${verification.name}' lost ${verification.restored.length} access policy entr${verification.restored.length === 1 ? 'y' : 'ies'} during the deployment (another writer?); they were restored with accessPolicies/add.`
+      );
+    }
+  }
+}
+
+function describeChanges(result: InfraResult): string {
+  if (!result.changes) return 'what-if not run';
+  const { counts } = result.changes;
+  const parts = ['Create', 'Modify', 'Delete']
+    .filter(type => counts[type])
+    .map(type => `${counts[type]} ${type.toLowerCase()}`);
+  return parts.length > 0 ? `what-if: ${parts.join(', ')}` : 'what-if: no changes';
+}

@@ -1,0 +1,124 @@
+import {
+  isUnknown,
+  resolveParameters,
+  walkTemplate,
+  type DeploymentContext,
+  type JsonPath,
+  type ResolvedParameters,
+  type WalkedResource,
+  type WalkResult
+} from '../arm/index.js';
+import type { InfraConfig } from '../config/infra-config.js';
+import type { ConfigurationProblem } from '../errors.js';
+import type { VaultInstance, VaultNode } from '../keyvault/vault-plan.js';
+
+/** The offline view of a template deployment: parameters resolved, resources walked, vaults found. */
+export interface InfraPlan {
+  parameters: ResolvedParameters;
+  walk: WalkResult;
+  vaultNodes: VaultNode[];
+}
+
+const VAULT_TYPE = 'microsoft.keyvault/vaults';
+
+/** Plans without Azure: resolves parameters, walks every resource, groups vault instances by declaration. */
+export function planInfra(infra: InfraConfig, context: DeploymentContext): InfraPlan {
+  const parameters = resolveParameters(
+    infra.template,
+    { ...(infra.parametersFile ? { file: infra.parametersFile } : {}), inline: infra.inlineParameters },
+    context
+  );
+  const walk = walkTemplate(infra.template, { parameters: parameters.values, context });
+  const vaultNodes = groupVaults(
+    walk.resources.filter(r => r.type.toLowerCase() === VAULT_TYPE && !r.existing),
+    infra.template.json as Record<string, unknown>
+  );
+  return { parameters, walk, vaultNodes };
+}
+
+/** Parameter problems (missing, extra, wrong type, not allowed) as configuration problems with file and line. */
+export function parameterProblems(plan: InfraPlan): ConfigurationProblem[] {
+  return [...plan.parameters.problems, ...plan.walk.problems].map(problem => ({
+    file: problem.location.file,
+    line: problem.location.line,
+    column: problem.location.column,
+    message: problem.message
+  }));
+}
+
+/** The value ARM gets as `parameters`: what the file and inline values give (ARM applies defaults itself). */
+export function armParameters(
+  infra: InfraConfig
+): Record<string, { value: unknown } | { reference: unknown }> {
+  const parameters: Record<string, { value: unknown } | { reference: unknown }> = {};
+  for (const [name, entry] of Object.entries(infra.parametersFile?.parameters ?? {}))
+    parameters[name] = entry;
+  for (const [name, value] of Object.entries(infra.inlineParameters)) {
+    const fileKey = Object.keys(parameters).find(key => key.toLowerCase() === name.toLowerCase());
+    if (fileKey) delete parameters[fileKey];
+    parameters[name] = { value };
+  }
+  return parameters;
+}
+
+function groupVaults(resources: WalkedResource[], template: Record<string, unknown>): VaultNode[] {
+  const nodes = new Map<string, VaultNode>();
+  for (const resource of resources) {
+    const key = JSON.stringify(resource.jsonPath);
+    let node = nodes.get(key);
+    if (!node) {
+      node = {
+        resourcePath: resource.jsonPath,
+        scopePath: expressionScopePath(template, resource.jsonPath),
+        file: resource.source.file,
+        line: resource.source.line,
+        instances: [],
+        ...(resource.copy ? { copyName: resource.copy.name } : {})
+      };
+      nodes.set(key, node);
+    }
+    node.instances.push(instanceOf(resource));
+  }
+  return [...nodes.values()];
+}
+
+function instanceOf(resource: WalkedResource): VaultInstance {
+  const name = isUnknown(resource.name)
+    ? { unknown: resource.name.reason }
+    : typeof resource.name === 'string'
+      ? resource.name
+      : { unknown: `the name evaluates to ${JSON.stringify(resource.name)}, not a string` };
+  const resourceGroup = isUnknown(resource.target.resourceGroup)
+    ? { unknown: resource.target.resourceGroup.reason }
+    : resource.target.resourceGroup;
+  return {
+    name,
+    resourceGroup: typeof resourceGroup === 'string' ? resourceGroup : '',
+    deployed: isUnknown(resource.condition) ? 'unknown' : resource.condition
+  };
+}
+
+/**
+ * The template whose parameters and variables a resource's expressions see: the innermost enclosing nested
+ * deployment with `expressionEvaluationOptions.scope: inner`, or the root template.
+ */
+export function expressionScopePath(template: Record<string, unknown>, resourcePath: JsonPath): JsonPath {
+  let scope: JsonPath = [];
+  let node: unknown = template;
+  for (let i = 0; i < resourcePath.length; i++) {
+    node = (node as Record<string | number, unknown> | undefined)?.[resourcePath[i]!];
+    const next = resourcePath[i + 1];
+    const following = resourcePath[i + 2];
+    if (next === 'properties' && following === 'template' && isInnerScopeDeployment(node)) {
+      scope = resourcePath.slice(0, i + 3);
+    }
+  }
+  return scope;
+}
+
+function isInnerScopeDeployment(node: unknown): boolean {
+  const properties = (
+    node as { properties?: { expressionEvaluationOptions?: { scope?: string } } } | undefined
+  )?.properties;
+  return properties?.expressionEvaluationOptions?.scope?.toLowerCase() === 'inner';
+}
