@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '../emulator/index.js';
+import { startAzureStandIn } from '../emulator/stand-in.js';
 import { renderSummaryPage } from '../harness/render-summary.js';
 import type { DemoStage, Scene } from './scene.js';
 import { SCENES } from './scenes.js';
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
   const workspace = mkdtempSync(join(tmpdir(), 'demo-workspace-'));
   cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
-  const emulator = await startEmulator();
+  const emulator = await startAzureStandIn();
   const stage: DemoStage = {
     emulator,
     workspace,

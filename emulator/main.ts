@@ -3,7 +3,7 @@
  * SIGINT, SIGTERM or SIGHUP, or until the process that started it is gone. Options: `--port <n>` or EMULATOR_PORT; `--no-blob` or EMULATOR_BLOB=0 skips Azurite.
  */
 import { watchAncestors } from './ancestry.js';
-import { startEmulator } from './index.js';
+import { startAzureStandIn } from './stand-in.js';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -12,7 +12,7 @@ function option(name: string): string | undefined {
 
 const port = Number(option('port') ?? process.env.EMULATOR_PORT ?? 0);
 const blob = !process.argv.includes('--no-blob') && process.env.EMULATOR_BLOB !== '0';
-const emulator = await startEmulator({ port, blob });
+const emulator = await startAzureStandIn({ port, blob });
 process.stdout.write(JSON.stringify(emulator.facts) + '\n');
 
 let stopping = false;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from '../../emulator/index.js';
+import type { Emulator } from '../../emulator/index.js';
+import { startAzureStandIn } from '../../emulator/stand-in.js';
 import { runAction } from '../../harness/run-action.js';
 import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
 
@@ -8,7 +9,7 @@ describe('foundation (dist/index.js against the stand-in)', () => {
   let emulator: Emulator;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startAzureStandIn();
   });
   afterAll(async () => {
     await emulator?.stop();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientSecretCredential } from '@azure/identity';
 import { readFileSync } from 'node:fs';
-import { startEmulator, type Emulator } from '../../emulator/index.js';
+import type { Emulator } from '../../emulator/index.js';
+import { startAzureStandIn } from '../../emulator/stand-in.js';
 import { azureCall, AzureOperationError } from '../../src/azure/azure-error.js';
 import { AzureClientFactory } from '../../src/azure/client-factory.js';
 import { cloudFor } from '../../src/azure/clouds.js';
@@ -17,7 +18,7 @@ describe('Azure SDK clients against the stand-in', () => {
   let deadline: Deadline;
 
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startAzureStandIn();
     const ca = readFileSync(emulator.facts.caCertPath, 'utf8');
     const cloud = cloudFor(new URL(emulator.facts.armEndpoint), new URL(emulator.facts.authorityHost));
     const credential = new ClientSecretCredential(

@@ -2,6 +2,7 @@ import type { InputName, RawInputs } from '../action/inputs.js';
 import { cloudFor } from '../azure/clouds.js';
 import { ProblemList } from '../errors.js';
 import type { ActionConfig } from './config.js';
+import { offlineProblems } from '../infra/plan-infra.js';
 import { loadInfraConfig } from './infra-config.js';
 import type { RunnerContext } from './runner-context.js';
 import {
@@ -63,6 +64,20 @@ export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Pro
   problem('timeout-minutes', timeout.problem);
 
   const infra = await loadInfraConfig(inputs, runner, problem => problems.add(problem));
+  if (infra && problems.isEmpty) {
+    // Plan the template offline now, so its parameter problems stop the run before the first request.
+    const context = {
+      subscriptionId: subscriptionId.toLowerCase(),
+      tenantId: tenantId ?? '',
+      resourceGroup: {
+        name: resourceGroup,
+        ...(location ? { location } : {}),
+        id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`
+      },
+      deploymentName: infra.deploymentName
+    };
+    offlineProblems(infra, context).forEach(problem => problems.add(problem));
+  }
 
   problems.throwIfAny();
   return {

@@ -122,3 +122,29 @@ function isInnerScopeDeployment(node: unknown): boolean {
   )?.properties;
   return properties?.expressionEvaluationOptions?.scope?.toLowerCase() === 'inner';
 }
+
+/** Unknown names that no later look-up can pin down: they change on every deployment. */
+const CHANGES_EVERY_DEPLOYMENT = /changes on every deployment/;
+
+/**
+ * What can be refused before any request to Azure: parameter problems, and (when vaults are guarded) vault
+ * names that change on every deployment (utcNow, newGuid), which ARM's validation cannot pin down either.
+ */
+export function offlineProblems(infra: InfraConfig, context: DeploymentContext): ConfigurationProblem[] {
+  const plan = planInfra(infra, context);
+  const problems = parameterProblems(plan);
+  if (infra.keyVaultPolicy === 'off') return problems;
+  for (const node of plan.vaultNodes) {
+    const reason = node.instances
+      .map(i => (typeof i.name === 'string' ? '' : i.name.unknown))
+      .find(r => CHANGES_EVERY_DEPLOYMENT.test(r));
+    if (!reason) continue;
+    problems.push({
+      file: node.file,
+      line: node.line,
+      message: `This Key Vault's name cannot be known before deploying (${reason}), so its access policies cannot be protected.`,
+      fix: "Give the vault a stable name, or set 'key-vault-policy: off' to deploy it unguarded."
+    });
+  }
+  return problems;
+}
