@@ -48,6 +48,31 @@ describe('foundation (dist/index.js against the stand-in)', () => {
     expect(second.summary).toContain('exists in westeurope; left unchanged');
   });
 
+  it('asks GitHub for a fresh ID token for every Entra token, so short-lived tokens never expire mid-run', async () => {
+    const lifetimes = {
+      token: emulator.knobs.tokenLifetimeSeconds,
+      idToken: emulator.knobs.idTokenLifetimeSeconds
+    };
+    emulator.knobs.tokenLifetimeSeconds = 2;
+    emulator.knobs.idTokenLifetimeSeconds = 2;
+    try {
+      const issuedBefore = emulator.idTokensIssued();
+      const run = await runAction({
+        inputs: { ...azureInputs(emulator.facts), 'resource-group': 'rg-e2e-tokens', location: 'westeurope' },
+        env: runnerEnv(emulator.facts)
+      });
+      expect(run.exitCode).toBe(0);
+      const entraTokens = emulator.requestLog
+        .entries()
+        .filter(e => e.service === 'identity' && e.method === 'POST').length;
+      expect(entraTokens).toBeGreaterThanOrEqual(2);
+      expect(emulator.idTokensIssued() - issuedBefore).toBeGreaterThanOrEqual(entraTokens);
+    } finally {
+      emulator.knobs.tokenLifetimeSeconds = lifetimes.token;
+      emulator.knobs.idTokenLifetimeSeconds = lifetimes.idToken;
+    }
+  });
+
   it('refuses an invalid input set with one error per problem and no request at all', async () => {
     const run = await runAction({
       inputs: {
