@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from './index.js';
+import { deploymentsProvider } from './providers/deployments/index.js';
 import { keyVaultProvider } from './providers/key-vault/index.js';
 
 /**
@@ -9,5 +10,6 @@ import { keyVaultProvider } from './providers/key-vault/index.js';
 export async function startAzureStandIn(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
   const emulator = await startEmulator(options);
   emulator.registerProvider(keyVaultProvider());
+  emulator.registerProvider(deploymentsProvider());
   return emulator;
 }

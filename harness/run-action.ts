@@ -31,6 +31,10 @@ export interface ActionRun {
   durationMs: number;
   /** `::error …::message` and `::warning …::message` lines, parsed. */
   annotations: WorkflowAnnotation[];
+  /** Values registered with `::add-mask::`. */
+  masks: string[];
+  /** stdout as the runner shows it: `::add-mask::` lines consumed and masked values replaced by `***`. */
+  visibleLog: string;
 }
 
 export interface WorkflowAnnotation {
@@ -78,8 +82,24 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     durationMs: Date.now() - started,
-    annotations: parseAnnotations(stdout)
+    annotations: parseAnnotations(stdout),
+    ...maskLikeTheRunner(stdout)
   };
+}
+
+/** The runner never prints `::add-mask::` lines, and replaces every registered value in later output. */
+export function maskLikeTheRunner(stdout: string): { masks: string[]; visibleLog: string } {
+  const masks: string[] = [];
+  const visible: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const mask = /^::add-mask::(.*)$/.exec(line);
+    if (mask) {
+      if (mask[1]) masks.push(mask[1]);
+      continue;
+    }
+    visible.push(masks.reduce((text, secret) => text.split(secret).join('***'), line));
+  }
+  return { masks, visibleLog: visible.join('\n') };
 }
 
 /** action.yml defaults first, then the given inputs, as INPUT_<NAME> (the runner keeps hyphens). */

@@ -180,10 +180,10 @@ describe('infra stage: Key Vault access policies (dist/index.js against the stan
     expectSucceeded(unguarded);
   });
 
-  it('never prints the securestring parameter', async () => {
+  it('masks the securestring parameter and never shows it', async () => {
     const run = await deploy('rg-kv-preserve');
-    expect(run.stdout + run.stderr + run.summary + JSON.stringify(run.outputs)).not.toContain(
-      'Canary-Securestring-7d1f0c'
-    );
+    expect(run.masks).toContain('Canary-Securestring-7d1f0c');
+    const shown = run.visibleLog + run.stderr + run.summary + JSON.stringify(run.outputs);
+    expect(shown).not.toContain('Canary-Securestring-7d1f0c');
   });
 });

@@ -2,6 +2,7 @@ import { AzureOperationError } from '../azure/azure-error.js';
 import { DeadlineExceededError } from '../azure/deadline.js';
 import { CredentialChainError } from '../azure/credential-chain.js';
 import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
+import { TemplateDeploymentFailedError } from '../infra/arm-deployment.js';
 import type { StageName } from '../stages/stage.js';
 
 export type StageStatus = 'succeeded' | 'failed' | 'not run';
@@ -62,6 +63,16 @@ function classifyFailure(stage: StageName, error: unknown, runCorrelationId: str
   if (error instanceof CredentialChainError) return { kind: 'sign-in', stage, message };
   if (error instanceof DeadlineExceededError)
     return { kind: 'deadline', stage, message, correlationId: runCorrelationId };
+  if (error instanceof TemplateDeploymentFailedError) {
+    return {
+      kind: 'azure',
+      stage,
+      message,
+      operation: `deploy template deployment '${error.deploymentName}'`,
+      code: error.failure.code,
+      correlationId: error.failure.correlationId ?? runCorrelationId
+    };
+  }
   if (error instanceof AzureOperationError) {
     return {
       kind: 'azure',
