@@ -22,6 +22,8 @@ const active = (overrides: Partial<Extract<VaultState, { kind: 'active' }>['vaul
   vault: {
     id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv',
     location: 'westeurope',
+    tags: {},
+    properties: {},
     accessPolicies: [workspacePolicy],
     rbacAuthorization: false,
     softDeleteEnabled: true,
@@ -72,7 +74,9 @@ describe('guardTemplate', () => {
     const guarded = guardTemplate(template(vault), [decideVault('kvabc', 'rg', n, active(), modes)]);
     const lookup = `variables('${GUARD_VARIABLE}')[toLower(format('kv{0}', parameters('suffix')))]`;
     expect(guarded.variables).toEqual({
-      [GUARD_VARIABLE]: { kvabc: { accessPolicies: [workspacePolicy], deploy: true, createMode: 'default' } }
+      [GUARD_VARIABLE]: {
+        kvabc: { accessPolicies: [workspacePolicy], deploy: true, addPolicies: true, createMode: 'default' }
+      }
     });
     const resources = guarded.resources as Record<string, unknown>[];
     expect((resources[1]!.properties as Record<string, unknown>).accessPolicies).toBe(
@@ -82,7 +86,7 @@ describe('guardTemplate', () => {
       type: 'Microsoft.KeyVault/vaults/accessPolicies',
       apiVersion: '2023-07-01',
       name: "[concat(format('kv{0}', parameters('suffix')), '/add')]",
-      condition: `[and(true(), ${lookup}.deploy)]`,
+      condition: `[and(true(), ${lookup}.addPolicies)]`,
       dependsOn: ["[resourceId('Microsoft.KeyVault/vaults', format('kv{0}', parameters('suffix')))]"],
       properties: { accessPolicies: [ownEntry] }
     });
@@ -115,6 +119,47 @@ describe('guardTemplate', () => {
       (guarded.variables as Record<string, Record<string, { deploy: boolean }>>)[GUARD_VARIABLE]!.kvabc!
         .deploy
     ).toBe(false);
+  });
+
+  it('does not rewrite a vault the template leaves unchanged, but still adds its own entries', () => {
+    const decision = decideVault('kvabc', 'rg', node(), active(), modes, {
+      instance: {
+        name: 'kvabc',
+        resourceGroup: 'rg',
+        deployed: true,
+        declared: () => ({ location: 'West Europe', properties: { sku: { family: 'A', name: 'Standard' } } })
+      },
+      isUnknownValue: () => false
+    });
+    expect(decision.unchanged).toBe(false); // the vault's sku is not known to match: its properties are {}
+    const same = decideVault(
+      'kvabc',
+      'rg',
+      node(),
+      active({ properties: { sku: { family: 'A', name: 'standard' } } }),
+      modes,
+      {
+        instance: {
+          name: 'kvabc',
+          resourceGroup: 'rg',
+          deployed: true,
+          declared: () => ({
+            location: 'West Europe',
+            properties: { sku: { family: 'A', name: 'Standard' }, accessPolicies: [] }
+          })
+        },
+        isUnknownValue: () => false
+      }
+    );
+    expect(same.unchanged).toBe(true);
+    const guarded = guardTemplate(template(vault), [same]);
+    const resources = guarded.resources as Record<string, unknown>[];
+    const lookup = `variables('${GUARD_VARIABLE}')[toLower(format('kv{0}', parameters('suffix')))]`;
+    expect(resources[1]!.condition).toBe(`[and(true(), ${lookup}.deploy)]`);
+    expect(
+      (guarded.variables as Record<string, Record<string, object>>)[GUARD_VARIABLE]!.kvabc
+    ).toMatchObject({ deploy: false, addPolicies: true });
+    expect(resources[2]!.condition).toBe(`[and(true(), ${lookup}.addPolicies)]`);
   });
 
   it('never writes purge protection or soft delete off over a vault that has them on', () => {

@@ -7,7 +7,8 @@ import {
   type DeletedVaultMode,
   type KeyVaultPolicyMode
 } from '../keyvault/decide-vaults.js';
-import type { VaultDecision, VaultNode } from '../keyvault/vault-plan.js';
+import type { VaultDecision, VaultInstance, VaultNode } from '../keyvault/vault-plan.js';
+import { findUnknowns } from '../arm/index.js';
 import { readVaultState } from '../keyvault/vault-state.js';
 import { splitResourceId } from './what-if-changes.js';
 
@@ -16,6 +17,7 @@ interface NamedVault {
   name: string;
   resourceGroup: string;
   node: VaultNode;
+  instance: VaultInstance;
 }
 
 /**
@@ -31,7 +33,7 @@ export function nameVaults(
   mode: KeyVaultPolicyMode
 ): { vaults: NamedVault[]; problems: ConfigurationProblem[] } {
   const vaults: NamedVault[] = [];
-  const unresolved: { node: VaultNode; reason: string }[] = [];
+  const unresolved: { node: VaultNode; instance: VaultInstance; reason: string }[] = [];
   for (const node of nodes) {
     for (const instance of node.instances) {
       if (instance.deployed === false) continue;
@@ -39,10 +41,11 @@ export function nameVaults(
         vaults.push({
           name: instance.name,
           resourceGroup: instance.resourceGroup || defaultResourceGroup,
-          node
+          node,
+          instance
         });
       } else {
-        unresolved.push({ node, reason: instance.name.unknown });
+        unresolved.push({ node, instance, reason: instance.name.unknown });
       }
     }
   }
@@ -54,7 +57,12 @@ export function nameVaults(
     );
   if (unresolved.length === 1 && unmatched.length === 1) {
     const group = /\/resourcegroups\/([^/]+)/i.exec(unmatched[0]!.id)?.[1] ?? defaultResourceGroup;
-    vaults.push({ name: unmatched[0]!.name, resourceGroup: group, node: unresolved[0]!.node });
+    vaults.push({
+      name: unmatched[0]!.name,
+      resourceGroup: group,
+      node: unresolved[0]!.node,
+      instance: unresolved[0]!.instance
+    });
     return { vaults, problems: [] };
   }
   if (mode === 'off') return { vaults, problems: [] };
@@ -78,7 +86,10 @@ export async function decideVaults(
   const problems: ConfigurationProblem[] = [];
   for (const vault of vaults) {
     const state = await readVaultState(client, vault.resourceGroup, vault.name, deadline.signal);
-    const decision = decideVault(vault.name, vault.resourceGroup, vault.node, state, modes);
+    const decision = decideVault(vault.name, vault.resourceGroup, vault.node, state, modes, {
+      instance: vault.instance,
+      isUnknownValue: value => findUnknowns(value).length > 0
+    });
     decisions.push(decision);
     const refusal = softDeletedRefusal(decision);
     if (refusal)

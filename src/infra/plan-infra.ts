@@ -1,5 +1,7 @@
 import {
+  evaluateJson,
   isUnknown,
+  unknown,
   resolveParameters,
   walkTemplate,
   type DeploymentContext,
@@ -94,8 +96,21 @@ function instanceOf(resource: WalkedResource): VaultInstance {
   return {
     name,
     resourceGroup: typeof resourceGroup === 'string' ? resourceGroup : '',
-    deployed: isUnknown(resource.condition) ? 'unknown' : resource.condition
+    deployed: isUnknown(resource.condition) ? 'unknown' : resource.condition,
+    declared: () => ({
+      location: resource.location,
+      tags: resource.raw.tags === undefined ? undefined : evaluateOrUnknown(resource.raw.tags, resource),
+      properties: resource.properties()
+    })
   };
+}
+
+function evaluateOrUnknown(value: unknown, resource: WalkedResource): unknown {
+  try {
+    return evaluateJson(value, resource.scope);
+  } catch (error) {
+    return unknown((error as Error).message);
+  }
 }
 
 /**

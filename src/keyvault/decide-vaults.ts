@@ -1,4 +1,5 @@
-import type { VaultAction, VaultDecision, VaultNode } from './vault-plan.js';
+import { declaresNoChange } from './vault-drift.js';
+import type { VaultAction, VaultDecision, VaultInstance, VaultNode } from './vault-plan.js';
 import type { VaultState } from './vault-state.js';
 
 export type KeyVaultPolicyMode = 'preserve' | 'skip-existing' | 'off';
@@ -21,11 +22,17 @@ export function decideVault(
   resourceGroup: string,
   node: VaultNode,
   state: VaultState,
-  modes: { keyVaultPolicy: KeyVaultPolicyMode; deletedVault: DeletedVaultMode }
+  modes: { keyVaultPolicy: KeyVaultPolicyMode; deletedVault: DeletedVaultMode },
+  declared?: { instance: VaultInstance; isUnknownValue: (value: unknown) => boolean }
 ): VaultDecision {
   const action = chooseAction(state, modes);
   const policiesBefore = state.kind === 'active' ? state.vault.accessPolicies : [];
-  return { name, resourceGroup, node, state, action, policiesBefore, protectedFlags: [] };
+  const unchanged =
+    action === 'preserve' &&
+    state.kind === 'active' &&
+    declared !== undefined &&
+    declaresNoChange(declared.instance.declared(), state.vault, declared.isUnknownValue);
+  return { name, resourceGroup, node, state, action, policiesBefore, protectedFlags: [], unchanged };
 }
 
 function chooseAction(
@@ -65,7 +72,9 @@ export function describeDecision(decision: VaultDecision): string {
     case 'create':
       return `'${decision.name}' does not exist: created as the template declares it.`;
     case 'preserve':
-      return `'${decision.name}' exists with ${policies}: kept verbatim; the template's own entries are added per principal.`;
+      return decision.unchanged
+        ? `'${decision.name}' exists with ${policies} and the template changes nothing else: not rewritten; the template's own entries are added per principal.`
+        : `'${decision.name}' exists with ${policies}: kept verbatim; the template's own entries are added per principal.`;
     case 'skip':
       return `'${decision.name}' exists: left unchanged (key-vault-policy: skip-existing).`;
     case 'recover':

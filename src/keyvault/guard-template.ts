@@ -7,8 +7,10 @@ export const GUARD_VARIABLE = 'azuremlStagedDeployKeyVaults';
 interface GuardEntry {
   /** The vault's access policies as they are now ([] for a vault the run creates). */
   accessPolicies: AccessPolicyEntry[];
-  /** False for a vault left alone (skip-existing). */
+  /** False for a vault not written: left alone (skip-existing), or unchanged by the template. */
   deploy: boolean;
+  /** False when the template's own entries must not be added either (skip-existing). */
+  addPolicies: boolean;
   createMode: 'default' | 'recover';
 }
 
@@ -43,7 +45,8 @@ export function guardTemplate(
     for (const decision of nodeDecisions) {
       entries[decision.name.toLowerCase()] = {
         accessPolicies: decision.action === 'preserve' ? decision.policiesBefore : [],
-        deploy: decision.action !== 'skip',
+        deploy: decision.action !== 'skip' && !decision.unchanged,
+        addPolicies: decision.action !== 'skip',
         createMode: decision.action === 'recover' ? 'recover' : 'default'
       };
     }
@@ -66,21 +69,28 @@ function rewriteVaultNode(template: JsonObject, node: VaultNode, decisions: Vaul
   const nameExpression = toExpression(vault.name ?? '');
   const lookup = `variables('${GUARD_VARIABLE}')[toLower(${nameExpression})]`;
   const ownPolicies = properties.accessPolicies;
+  const originalCondition = vault.condition;
 
   properties.accessPolicies = `[${lookup}.accessPolicies]`;
   if (decisions.some(d => d.action === 'recover')) properties.createMode = `[${lookup}.createMode]`;
-  if (decisions.some(d => d.action === 'skip')) {
+  if (decisions.some(d => d.action === 'skip' || d.unchanged)) {
     vault.condition = `[and(${conditionExpression(vault.condition)}, ${lookup}.deploy)]`;
   }
   for (const decision of decisions) removeProtectionOffFlags(vault, decision);
 
   if (hasOwnPolicies(ownPolicies)) {
-    insertSibling(template, node, policiesChild(vault, node, ownPolicies as Json, lookup));
+    insertSibling(template, node, policiesChild(vault, node, ownPolicies as Json, lookup, originalCondition));
   }
 }
 
 /** The generated `vaults/accessPolicies` `add` child that merges the template's own entries. */
-function policiesChild(vault: JsonObject, node: VaultNode, ownPolicies: Json, lookup: string): JsonObject {
+function policiesChild(
+  vault: JsonObject,
+  node: VaultNode,
+  ownPolicies: Json,
+  lookup: string,
+  originalCondition: Json | undefined
+): JsonObject {
   const loopName = node.copyName ? `${node.copyName}AccessPolicies` : undefined;
   const inLoop = (value: Json): Json => (loopName ? renameCopyIndex(value, loopName) : value);
   const name = inLoop(`[${toExpression(vault.name ?? '')}]`) as string;
@@ -89,7 +99,7 @@ function policiesChild(vault: JsonObject, node: VaultNode, ownPolicies: Json, lo
     type: 'Microsoft.KeyVault/vaults/accessPolicies',
     apiVersion: vault.apiVersion ?? '2023-07-01',
     name: `[concat(${nameExpression}, '/add')]`,
-    condition: inLoop(`[and(${conditionExpression(vault.condition)}, ${lookup}.deploy)]`),
+    condition: inLoop(`[and(${conditionExpression(originalCondition)}, ${lookup}.addPolicies)]`),
     dependsOn: [`[resourceId('Microsoft.KeyVault/vaults', ${nameExpression})]`],
     properties: { accessPolicies: inLoop(ownPolicies) }
   };

@@ -29,6 +29,11 @@ export interface VaultInstance {
   resourceGroup: string;
   /** False when the instance's condition is false (ARM will not deploy it). */
   deployed: boolean | 'unknown';
+  /**
+   * The vault as the template declares it, evaluated as far as possible before deploying (`location`, `tags`,
+   * `properties`); values only known at deployment are marked unknown by `isUnknownValue`.
+   */
+  declared(): { location?: unknown; tags?: unknown; properties?: unknown };
 }
 
 /** What the guard does with one vault. */
@@ -51,4 +56,10 @@ export interface VaultDecision {
   policiesBefore: AccessPolicyEntry[];
   /** Protection flags the template would have turned off, removed from it. */
   protectedFlags: string[];
+  /**
+   * True when the template declares nothing that differs from the active vault (access policies aside): the
+   * vault is then not written at all, and only the template's own policies are added. A re-run changes nothing,
+   * and a policy someone adds while the run is under way cannot be overwritten.
+   */
+  unchanged: boolean;
 }

@@ -11,6 +11,9 @@ export type VaultState =
 export interface ActiveVault {
   id: string;
   location: string;
+  tags: Record<string, string>;
+  /** Every property as Azure returned it, for comparing with what a template declares. */
+  properties: Record<string, unknown>;
   accessPolicies: AccessPolicyEntry[];
   /** Vaults authorised by Azure RBAC ignore access policies: nothing to preserve. */
   rbacAuthorization: boolean;
@@ -45,6 +48,8 @@ export async function readVaultState(
       vault: {
         id: vault.id ?? '',
         location: vault.location ?? '',
+        tags: vault.tags ?? {},
+        properties: properties as unknown as Record<string, unknown>,
         accessPolicies: (properties.accessPolicies ?? []).map(entry => ({
           tenantId: entry.tenantId,
           objectId: entry.objectId,

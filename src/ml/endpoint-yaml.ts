@@ -16,15 +16,14 @@ const ENDPOINT_FIELDS = [
   'public_network_access'
 ] as const;
 
-const IDENTITY_TYPES = [
-  'system_assigned',
-  'user_assigned',
-  'system_assigned,user_assigned',
-  'none'
-] as const;
+const IDENTITY_TYPES = ['system_assigned', 'user_assigned', 'system_assigned,user_assigned', 'none'] as const;
 
 /** Reads the fields of an online endpoint file. */
-export function readEndpointFields(reader: MappingReader, kind: EndpointKind, _paths: YamlPaths): EndpointSpec {
+export function readEndpointFields(
+  reader: MappingReader,
+  kind: EndpointKind,
+  _paths: YamlPaths
+): EndpointSpec {
   reader.allowOnly(ENDPOINT_FIELDS);
   const name = reader.string('name');
   if (name !== undefined) {
@@ -73,17 +72,22 @@ function readIdentity(reader: MappingReader): IdentitySpec | undefined {
   const ids: string[] = [];
   if (list !== undefined) {
     if (!isSeq(list)) {
-      identity.source.report(list, `'identity.user_assigned_identities' must be a list, not ${describeNode(list)}.`);
+      identity.source.report(
+        list,
+        `'identity.user_assigned_identities' must be a list, not ${describeNode(list)}.`
+      );
     } else {
       for (const item of list.items as Node[]) {
         const id = isMap(item) ? item.get('resource_id') : isScalar(item) ? item.value : undefined;
         if (typeof id === 'string' && id.startsWith('/')) ids.push(id);
-        else identity.source.report(item, "each user-assigned identity needs 'resource_id: /subscriptions/…'.");
+        else
+          identity.source.report(item, "each user-assigned identity needs 'resource_id: /subscriptions/…'.");
       }
     }
   }
   if (type === undefined) {
-    if (!identity.has('type')) identity.source.report(reader.keyNode('identity'), "'identity.type' is missing.");
+    if (!identity.has('type'))
+      identity.source.report(reader.keyNode('identity'), "'identity.type' is missing.");
     return undefined;
   }
   return { type, ...(ids.length > 0 ? { userAssignedIdentities: ids } : {}) };
@@ -100,7 +104,10 @@ function readTraffic(reader: MappingReader): Record<string, number> | undefined 
   }
   const total = Object.values(result).reduce((sum, n) => sum + n, 0);
   if (Object.keys(result).length > 0 && total !== 100 && total !== 0) {
-    reader.source.report(reader.keyNode('traffic'), `'traffic' adds up to ${total}%; it must total 100 (or 0).`);
+    reader.source.report(
+      reader.keyNode('traffic'),
+      `'traffic' adds up to ${total}%; it must total 100 (or 0).`
+    );
   }
   return result;
 }

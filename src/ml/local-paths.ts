@@ -34,7 +34,9 @@ export function resolveInsideWorkspace(
   const isDirectory = statSync(real).isDirectory();
   if (expect === 'file' && isDirectory) return { problem: `'${written}' is a folder, not a file.` };
   if (expect === 'directory' && !isDirectory) return { problem: `'${written}' is a file, not a folder.` };
-  return { path: { absolutePath: real, displayPath: displayOf(root, workspace, absolute), isDirectory } };
+  return {
+    path: { kind: 'path', absolutePath: real, displayPath: displayOf(root, workspace, absolute), isDirectory }
+  };
 }
 
 /** The folder a YAML file's relative paths start from (the file's own folder, as in `az ml`). */

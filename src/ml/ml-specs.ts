@@ -8,6 +8,7 @@ export type EndpointKind = 'managed' | 'kubernetes';
 
 /** A file or folder on the runner that will be uploaded. */
 export interface LocalPath {
+  kind: 'path';
   /** Real absolute path. */
   absolutePath: string;
   /** Relative to the workspace, with forward slashes: what messages show. */

@@ -193,7 +193,10 @@ export class MappingReader {
   }
 
   private wrongType(node: Node, key: string, expected: keyof typeof DESCRIBE): undefined {
-    this.source.report(node, `'${this.path}${key}' must be ${DESCRIBE[expected]}, not ${describeNode(node)}.`);
+    this.source.report(
+      node,
+      `'${this.path}${key}' must be ${DESCRIBE[expected]}, not ${describeNode(node)}.`
+    );
     return undefined;
   }
 }
