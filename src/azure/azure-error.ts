@@ -150,3 +150,35 @@ export async function azureCall<T>(
     throw unwrapAzureError(error, operation, correlationId);
   }
 }
+
+/** The raw response a TypeSpec-generated client passes to an `onResponse` callback. */
+interface RawResponse {
+  status: number;
+  headers: { get(name: string): string | undefined };
+  bodyAsText?: string | null;
+}
+
+/**
+ * Runs a long-running Azure call, keeping the last HTTP response it saw. The newer SDK clients
+ * (arm-resourcesdeployments, arm-keyvault) turn a failed operation into a bare "The long-running operation
+ * has failed", dropping ARM's status, code, details and correlation id; the last response still has them.
+ */
+export async function azureLroCall<T>(
+  operation: string,
+  call: (onResponse: (response: RawResponse) => void) => Promise<T>,
+  correlationId?: string
+): Promise<T> {
+  let last: RawResponse | undefined;
+  try {
+    return await call(response => (last = response));
+  } catch (error) {
+    const aborted =
+      error instanceof Error && (error.name === 'AbortError' || error.name === 'DeadlineExceededError');
+    const body = parseJson(last?.bodyAsText);
+    if (last && !aborted && (last.status >= 400 || armErrorFrom(body) !== undefined)) {
+      const status = last.status >= 400 ? last.status : undefined;
+      throw unwrapAzureError({ statusCode: status, details: body, response: last }, operation, correlationId);
+    }
+    throw unwrapAzureError(error, operation, correlationId);
+  }
+}

@@ -5,7 +5,7 @@ import type {
   DeploymentMode,
   WhatIfChange
 } from '@azure/arm-resourcesdeployments';
-import { azureCall, AzureOperationError, type ArmErrorDetail } from '../azure/azure-error.js';
+import { azureCall, azureLroCall, AzureOperationError, type ArmErrorDetail } from '../azure/azure-error.js';
 import type { Deadline } from '../azure/deadline.js';
 
 /** What one template deployment sends to ARM. */
@@ -57,10 +57,11 @@ export async function validateDeployment(
   request: DeploymentRequest,
   deadline: Deadline
 ): Promise<string[]> {
-  const result = await azureCall(`validate template deployment '${request.name}'`, () =>
+  const result = await azureLroCall(`validate template deployment '${request.name}'`, onResponse =>
     client.deployments.validate(request.resourceGroup, request.name, body(request), {
       abortSignal: deadline.signal,
-      updateIntervalInMs: 1000
+      updateIntervalInMs: 1000,
+      onResponse
     })
   );
   if (result.error) {
@@ -83,10 +84,11 @@ export async function whatIfDeployment(
   request: DeploymentRequest,
   deadline: Deadline
 ): Promise<WhatIfChange[]> {
-  const result = await azureCall(`run what-if for template deployment '${request.name}'`, () =>
+  const result = await azureLroCall(`run what-if for template deployment '${request.name}'`, onResponse =>
     client.deployments.whatIf(request.resourceGroup, request.name, body(request), {
       abortSignal: deadline.signal,
-      updateIntervalInMs: 1000
+      updateIntervalInMs: 1000,
+      onResponse
     })
   );
   return result.changes ?? [];
@@ -103,10 +105,11 @@ export async function runDeployment(
 ): Promise<DeploymentExtended> {
   const operation = `deploy template deployment '${request.name}'`;
   try {
-    const result = await azureCall(operation, () =>
+    const result = await azureLroCall(operation, onResponse =>
       client.deployments.createOrUpdate(request.resourceGroup, request.name, body(request), {
         abortSignal: deadline.signal,
-        updateIntervalInMs: 1000
+        updateIntervalInMs: 1000,
+        onResponse
       })
     );
     if (result.properties?.provisioningState !== 'Succeeded') {

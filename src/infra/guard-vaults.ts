@@ -13,7 +13,7 @@ import { readVaultState } from '../keyvault/vault-state.js';
 import { splitResourceId } from './what-if-changes.js';
 
 /** A vault to guard: its name as the engine resolved it, or as ARM's validation named it. */
-interface NamedVault {
+export interface NamedVault {
   name: string;
   resourceGroup: string;
   node: VaultNode;

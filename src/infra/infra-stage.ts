@@ -13,7 +13,7 @@ import {
   whatIfDeployment,
   type DeploymentRequest
 } from './arm-deployment.js';
-import { decideVaults, nameVaults } from './guard-vaults.js';
+import { decideVaults, nameVaults, type NamedVault } from './guard-vaults.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
 import { locateFailures } from './locate-failures.js';
 import { armParameters, parameterProblems, planInfra, type InfraPlan } from './plan-infra.js';
@@ -66,35 +66,82 @@ export const infraStage: Stage = {
 
     const named = nameVaults(plan.vaultNodes, validatedIds, group.name, infra.keyVaultPolicy);
     refuseIf(named.problems);
-    const keyVault = azure.keyVault();
-    const { decisions, problems } = await decideVaults(keyVault, named.vaults, infra, deadline);
-    result.vaults = decisions.map(vaultReport);
-    decisions.forEach(decision => log.info(`Key Vault ${describeDecision(decision)}`));
-    refuseIf(problems);
 
-    const guarded =
-      infra.keyVaultPolicy === 'off'
-        ? infra.template.json
-        : guardTemplate(infra.template.json as Record<string, unknown>, decisions);
-    warnAboutProtectionFlags(context, decisions);
-    const guardedRequest = { ...request, template: guarded };
-    if (infra.whatIf && group.exists)
-      result.changes = summariseChanges(await whatIfDeployment(deployments, guardedRequest, deadline));
-    if (infra.dryRun)
-      return `dry run: validated, ${describeChanges(result)}; ${decisions.length} Key Vault(s) planned; nothing written`;
-    if (infra.mode === 'Complete') {
-      log.warning(
-        'deployment-mode is Complete: resources in the group that the template does not declare are deleted.'
+    // Writes to one vault are serialised by Azure: a concurrent writer (another run, a person) makes ours fail
+    // with a Key Vault ConflictError. The state the guard planned from may be stale by then, so read it again
+    // and plan again, rather than blindly redeploying.
+    for (let attempt = 1; ; attempt++) {
+      const decisions = await guardVaults(context, named.vaults, result);
+      const guarded =
+        infra.keyVaultPolicy === 'off'
+          ? infra.template.json
+          : guardTemplate(infra.template.json as Record<string, unknown>, decisions);
+      const guardedRequest = { ...request, template: guarded };
+      if (attempt === 1) {
+        warnAboutProtectionFlags(context, decisions);
+        if (infra.whatIf && group.exists) {
+          result.changes = summariseChanges(await whatIfDeployment(deployments, guardedRequest, deadline));
+        }
+        if (infra.dryRun) {
+          return `dry run: validated, ${describeChanges(result)}; ${decisions.length} Key Vault(s) planned; nothing written`;
+        }
+        if (infra.mode === 'Complete') {
+          log.warning(
+            'deployment-mode is Complete: resources in the group that the template does not declare are deleted.'
+          );
+        }
+      }
+      try {
+        const deployment = await deployOrLocate(context, plan, guardedRequest, result);
+        result.outputs = templateOutputs(deployment.properties?.outputs);
+      } catch (error) {
+        if (attempt >= MAX_CONFLICT_ATTEMPTS || !isVaultConflict(error)) throw error;
+        log.warning(
+          `Deployment '${infra.deploymentName}' met a concurrent write on a Key Vault; reading the vaults again and retrying (attempt ${attempt + 1} of ${MAX_CONFLICT_ATTEMPTS}).`
+        );
+        result.failedResources = [];
+        await deadline.sleep(1000 * attempt * (0.5 + Math.random()), 'retry after a Key Vault conflict');
+        continue;
+      }
+      recordVerification(
+        context,
+        result,
+        await verifyAndRestorePolicies(azure.keyVault(), decisions, deadline)
       );
+      break;
     }
-
-    const deployment = await deployOrLocate(context, plan, guardedRequest, result);
-    result.outputs = templateOutputs(deployment.properties?.outputs);
-    const verifications = await verifyAndRestorePolicies(keyVault, decisions, deadline);
-    recordVerification(context, result, verifications);
-    return `deployment '${infra.deploymentName}' succeeded; ${describeChanges(result)}; ${decisions.length} Key Vault(s) guarded`;
+    return `deployment '${infra.deploymentName}' succeeded; ${describeChanges(result)}; ${result.vaults.length} Key Vault(s) guarded`;
   }
 };
+
+const MAX_CONFLICT_ATTEMPTS = 3;
+
+/** Reads every vault, decides what to do with it, and records the decisions; refuses soft-deleted names. */
+async function guardVaults(
+  context: RunContext,
+  vaults: NamedVault[],
+  result: InfraResult
+): Promise<VaultDecision[]> {
+  const { decisions, problems } = await decideVaults(
+    context.azure.keyVault(),
+    vaults,
+    context.config.infra!,
+    context.deadline
+  );
+  result.vaults = decisions.map(vaultReport);
+  decisions.forEach(decision => context.log.info(`Key Vault ${describeDecision(decision)}`));
+  refuseIf(problems);
+  return decisions;
+}
+
+/** True when the deployment failed only because Key Vault writes collided with someone else's. */
+function isVaultConflict(error: unknown): boolean {
+  if (!(error instanceof TemplateDeploymentFailedError) || error.operations.length === 0) return false;
+  return error.operations.every(
+    op =>
+      op.resourceType.toLowerCase().startsWith('microsoft.keyvault/vaults') && /conflict/i.test(op.error.code)
+  );
+}
 
 function deploymentContext({ config, results }: RunContext): DeploymentContext {
   const group = results.resourceGroup!;

@@ -13,7 +13,8 @@ export class BlockPool {
     readonly count: number,
     readonly size: number
   ) {
-    if (count < 1 || size < 1) throw new RangeError('BlockPool needs at least one buffer of at least one byte.');
+    if (count < 1 || size < 1)
+      throw new RangeError('BlockPool needs at least one buffer of at least one byte.');
   }
 
   /** Resolves with a buffer as soon as one is free. */

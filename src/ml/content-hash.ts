@@ -86,7 +86,9 @@ async function hashFile(hash: Hash, file: ManifestFile, signal?: AbortSignal): P
     hash.update(chunk);
   }
   if (read !== file.size) {
-    throw new ContentHashError(`'${file.assetPath}' changed while it was read (${file.size} bytes, then ${read}).`);
+    throw new ContentHashError(
+      `'${file.assetPath}' changed while it was read (${file.size} bytes, then ${read}).`
+    );
   }
 }
 

@@ -52,11 +52,11 @@ function parseMlYaml<T extends { file?: string }>(
 ): Parsed<T> {
   const source = new YamlSource(file.displayPath, file.text);
   const root = source.root();
-  if (!root) return { problems: source.problems };
+  if (!root) return { problems: source.sortedProblems() };
   const reader = new MappingReader(source, root, '');
   const kind = readKind(reader, resource);
   const spec = read(reader, kind, { workspace, baseDirectory: yamlBaseDirectory(file.absolutePath) });
-  if (source.problems.length > 0) return { problems: source.problems };
+  if (source.problems.length > 0) return { problems: source.sortedProblems() };
   return { spec: { ...spec, file: file.displayPath }, problems: [] };
 }
 

@@ -98,19 +98,26 @@ export async function uploadContent(
 }
 
 /** Names of blobs under the asset's prefix that hold a complete upload of the same content. */
-async function listPresent(container: ContainerClient, manifest: ContentManifest, signal?: AbortSignal): Promise<Set<string>> {
+async function listPresent(
+  container: ContainerClient,
+  manifest: ContentManifest,
+  signal?: AbortSignal
+): Promise<Set<string>> {
   const expected = new Map(manifest.files.map(file => [blobNameOf(manifest, file), file.size]));
   const present = new Set<string>();
-  await azureCall(`list the blobs under ${LOCAL_UPLOAD_FOLDER}/${manifest.hash}/ in container '${container.containerName}'`, async () => {
-    const pages = container.listBlobsFlat({
-      prefix: `${LOCAL_UPLOAD_FOLDER}/${manifest.hash}/`,
-      includeMetadata: true,
-      ...(signal ? { abortSignal: signal } : {})
-    });
-    for await (const item of pages) {
-      if (isComplete(item, expected.get(item.name), manifest.hash)) present.add(item.name);
+  await azureCall(
+    `list the blobs under ${LOCAL_UPLOAD_FOLDER}/${manifest.hash}/ in container '${container.containerName}'`,
+    async () => {
+      const pages = container.listBlobsFlat({
+        prefix: `${LOCAL_UPLOAD_FOLDER}/${manifest.hash}/`,
+        includeMetadata: true,
+        ...(signal ? { abortSignal: signal } : {})
+      });
+      for await (const item of pages) {
+        if (isComplete(item, expected.get(item.name), manifest.hash)) present.add(item.name);
+      }
     }
-  });
+  );
   return present;
 }
 
@@ -146,7 +153,12 @@ async function uploadFile(blob: BlockBlobClient, file: ManifestFile, upload: Fil
 }
 
 /** A small file: one Put Blob. */
-async function putWhole(blob: BlockBlobClient, handle: FileHandle, file: ManifestFile, upload: FileUpload): Promise<void> {
+async function putWhole(
+  blob: BlockBlobClient,
+  handle: FileHandle,
+  file: ManifestFile,
+  upload: FileUpload
+): Promise<void> {
   const buffer = await upload.pool.acquire();
   try {
     const body = await readExactly(handle, buffer, 0, file.size, file);
@@ -161,11 +173,18 @@ async function putWhole(blob: BlockBlobClient, handle: FileHandle, file: Manifes
 }
 
 /** A large file: Put Block for every block (as many in flight as the pool allows), then Put Block List. */
-async function putInBlocks(blob: BlockBlobClient, handle: FileHandle, file: ManifestFile, upload: FileUpload): Promise<void> {
+async function putInBlocks(
+  blob: BlockBlobClient,
+  handle: FileHandle,
+  file: ManifestFile,
+  upload: FileUpload
+): Promise<void> {
   // Azure allows 50,000 blocks a blob; a file that would need more gets proportionally larger reads.
   const blocksNeeded = Math.ceil(file.size / upload.blockSize);
   if (blocksNeeded > MAX_BLOCKS) {
-    throw new Error(`'${file.assetPath}' needs ${blocksNeeded} blocks of ${upload.blockSize} bytes; Azure allows ${MAX_BLOCKS}. Raise the block size.`);
+    throw new Error(
+      `'${file.assetPath}' needs ${blocksNeeded} blocks of ${upload.blockSize} bytes; Azure allows ${MAX_BLOCKS}. Raise the block size.`
+    );
   }
   const ids: string[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -210,12 +229,20 @@ function blockId(index: number): string {
 }
 
 /** Reads `length` bytes at `offset` into `buffer`; a file that shrank since it was hashed is an error. */
-async function readExactly(handle: FileHandle, buffer: Buffer, offset: number, length: number, file: ManifestFile): Promise<Buffer> {
+async function readExactly(
+  handle: FileHandle,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  file: ManifestFile
+): Promise<Buffer> {
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
     if (bytesRead === 0) {
-      throw new Error(`'${file.assetPath}' changed while it was uploaded: it is shorter than the ${file.size} bytes hashed.`);
+      throw new Error(
+        `'${file.assetPath}' changed while it was uploaded: it is shorter than the ${file.size} bytes hashed.`
+      );
     }
     filled += bytesRead;
   }

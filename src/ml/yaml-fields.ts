@@ -15,8 +15,9 @@ export class YamlSource {
 
   /** Parses the text; syntax errors become problems and the root mapping (if any) is returned. */
   root(): YAMLMap | undefined {
-    const document = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: false });
-    for (const error of document.errors) {
+    const document = parseDocument(this.text, { lineCounter: this.lines, prettyErrors: true });
+    // Later syntax errors are mostly consequences of the first; one clear position helps more.
+    for (const error of document.errors.slice(0, 1)) {
       const start = error.linePos?.[0];
       this.problems.push({
         file: this.displayPath,
@@ -38,6 +39,13 @@ export class YamlSource {
     return document.contents;
   }
 
+  /** The problems in the order of the file, as a reader fixes them. */
+  sortedProblems(): ConfigurationProblem[] {
+    return [...this.problems].sort(
+      (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
+    );
+  }
+
   /** Adds a problem located at `node` (the start of its source text). */
   report(node: Node | null | undefined, message: string, fix?: string): void {
     const offset = node?.range?.[0];
@@ -52,7 +60,11 @@ export class YamlSource {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/\.$/, '');
+  // With prettyErrors the message repeats the position and quotes the line; the problem carries both.
+  return message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/\.$/, '');
 }
 
 /** What a field's value should look like, for "expected …" messages. */
