@@ -60,3 +60,31 @@ describe('unwrapAzureError', () => {
     expect([azure.code, azure.azureMessage]).toEqual(['ResourceGroupNotFound', 'gone']);
   });
 });
+
+describe('azureLroCall', () => {
+  it('recovers ARM error, status and correlation id from the last response when the SDK throws a bare error', async () => {
+    const { azureLroCall } = await import('../../src/azure/azure-error.js');
+    const request = createPipelineRequest({ url: 'https://127.0.0.1/x' });
+    const failedDeployment = {
+      properties: {
+        provisioningState: 'Failed',
+        error: { code: 'DeploymentFailed', message: 'At least one resource deployment operation failed.' }
+      }
+    };
+    const error = await azureLroCall('deploy template', async onResponse => {
+      onResponse({
+        request,
+        status: 200,
+        headers: createHttpHeaders({ 'x-ms-correlation-request-id': 'corr-9' }),
+        bodyAsText: JSON.stringify(failedDeployment)
+      });
+      throw new Error('The long-running operation has failed');
+    }).catch(e => e as AzureOperationError);
+    expect(error).toBeInstanceOf(AzureOperationError);
+    expect([error.code, error.azureMessage, error.correlationId]).toEqual([
+      'DeploymentFailed',
+      'At least one resource deployment operation failed.',
+      'corr-9'
+    ]);
+  });
+});

@@ -125,7 +125,11 @@ function parseJson(text: string | null | undefined): unknown {
 function armErrorFrom(value: unknown): ArmErrorDetail | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;
-  const inner = typeof record.error === 'object' && record.error !== null ? record.error : record;
+  // A failed deployment carries its error in `properties.error`; operation statuses and envelopes in `error`.
+  const properties = record.properties as Record<string, unknown> | undefined;
+  const nested =
+    record.error ?? (typeof properties === 'object' && properties !== null ? properties.error : undefined);
+  const inner = typeof nested === 'object' && nested !== null ? nested : record;
   const candidate = inner as Record<string, unknown>;
   if (typeof candidate.code !== 'string') return undefined;
   return {

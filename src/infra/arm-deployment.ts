@@ -126,9 +126,36 @@ export async function runDeployment(
     return result;
   } catch (error) {
     if (!(error instanceof AzureOperationError)) throw error;
+    const recorded = await recordedFailure(client, request, operation, deadline).catch(() => undefined);
     const operations = await failedOperations(client, request, deadline).catch(() => []);
-    throw new TemplateDeploymentFailedError(request.name, error, operations);
+    throw new TemplateDeploymentFailedError(request.name, recorded ?? error, operations);
   }
+}
+
+/**
+ * The failure as ARM recorded it on the deployment (`properties.error`, `correlationId`). The SDK's poller
+ * reports a failed deployment as a bare "The long-running operation has failed" without code or ids.
+ */
+async function recordedFailure(
+  client: DeploymentsClient,
+  request: DeploymentRequest,
+  operation: string,
+  deadline: Deadline
+): Promise<AzureOperationError | undefined> {
+  const deployment = await client.deployments.get(request.resourceGroup, request.name, {
+    abortSignal: deadline.signal
+  });
+  const error = deployment.properties?.error;
+  if (deployment.properties?.provisioningState !== 'Failed' || !error?.code) return undefined;
+  return new AzureOperationError(
+    operation,
+    undefined,
+    error.code,
+    error.message ?? '',
+    (error.details ?? []) as ArmErrorDetail[],
+    deployment.properties.correlationId,
+    undefined
+  );
 }
 
 /** Failed operations of a deployment, with nested deployments' own failures flattened in. */

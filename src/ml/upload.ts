@@ -1,7 +1,8 @@
 import type { BlobItem, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
-import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { azureCall } from '../azure/azure-error.js';
-import { BlockPool, forEachBounded } from './block-pool.js';
+import { forEachBounded, InFlightLimit } from './in-flight-limit.js';
 import type { ContentManifest, ManifestFile } from './content-hash.js';
 
 /** The folder `az ml` uploads local assets under in the workspace's default datastore container. */
@@ -35,6 +36,7 @@ export interface UploadResult {
 }
 
 const MIB = 1024 * 1024;
+const READ_CHUNK = MIB;
 /** Azure's limit of committed blocks per blob. */
 const MAX_BLOCKS = 50_000;
 
@@ -70,7 +72,7 @@ export async function uploadContent(
   if (missing.length === 0) return result;
 
   const blockSize = options.blockSize ?? 8 * MIB;
-  const pool = new BlockPool(options.maxBlocksInFlight ?? 8, blockSize);
+  const limit = new InFlightLimit(options.maxBlocksInFlight ?? 4);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -83,7 +85,7 @@ export async function uploadContent(
       const blob = container.getBlockBlobClient(blobNameOf(manifest, file));
       const metadata = { [METADATA.status]: 'completed', [METADATA.hash]: manifest.hash };
       try {
-        await uploadFile(blob, file, { pool, blockSize, metadata, signal: stop.signal, progress });
+        await uploadFile(blob, file, { limit, blockSize, metadata, signal: stop.signal, progress });
       } catch (error) {
         // The other files stop at their next block instead of running on after a failure.
         stop.abort(error);
@@ -135,7 +137,7 @@ function blobNameOf(manifest: ContentManifest, file: ManifestFile): string {
 }
 
 interface FileUpload {
-  pool: BlockPool;
+  limit: InFlightLimit;
   blockSize: number;
   metadata: Record<string, string>;
   signal: AbortSignal;
@@ -143,43 +145,37 @@ interface FileUpload {
 }
 
 async function uploadFile(blob: BlockBlobClient, file: ManifestFile, upload: FileUpload): Promise<void> {
-  const handle = await open(file.absolutePath, 'r');
-  try {
-    if (file.size <= upload.blockSize) await putWhole(blob, handle, file, upload);
-    else await putInBlocks(blob, handle, file, upload);
-  } finally {
-    await handle.close();
+  // Bodies are streamed from the file, so a file that changed size since it was hashed would send a body
+  // shorter or longer than announced; refuse it instead.
+  const size = (await stat(file.absolutePath)).size;
+  if (size !== file.size) {
+    throw new Error(
+      `'${file.assetPath}' changed since it was hashed (${file.size} bytes, now ${size}); run again.`
+    );
   }
+  if (file.size <= upload.blockSize) await putWhole(blob, file, upload);
+  else await putInBlocks(blob, file, upload);
 }
 
 /** A small file: one Put Blob. */
-async function putWhole(
-  blob: BlockBlobClient,
-  handle: FileHandle,
-  file: ManifestFile,
-  upload: FileUpload
-): Promise<void> {
-  const buffer = await upload.pool.acquire();
+async function putWhole(blob: BlockBlobClient, file: ManifestFile, upload: FileUpload): Promise<void> {
+  const release = await upload.limit.acquire();
   try {
-    const body = await readExactly(handle, buffer, 0, file.size, file);
     upload.signal.throwIfAborted();
     await azureCall(`upload blob '${blob.name}'`, () =>
-      blob.upload(body, body.length, { metadata: upload.metadata, abortSignal: upload.signal })
+      blob.upload(bodyOf(file, 0, file.size), file.size, {
+        metadata: upload.metadata,
+        abortSignal: upload.signal
+      })
     );
     upload.progress(file.size);
   } finally {
-    upload.pool.release(buffer);
+    release();
   }
 }
 
-/** A large file: Put Block for every block (as many in flight as the pool allows), then Put Block List. */
-async function putInBlocks(
-  blob: BlockBlobClient,
-  handle: FileHandle,
-  file: ManifestFile,
-  upload: FileUpload
-): Promise<void> {
-  // Azure allows 50,000 blocks a blob; a file that would need more gets proportionally larger reads.
+/** A large file: Put Block for every block (as many in flight as the limit allows), then Put Block List. */
+async function putInBlocks(blob: BlockBlobClient, file: ManifestFile, upload: FileUpload): Promise<void> {
   const blocksNeeded = Math.ceil(file.size / upload.blockSize);
   if (blocksNeeded > MAX_BLOCKS) {
     throw new Error(
@@ -189,28 +185,26 @@ async function putInBlocks(
   const ids: string[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  for (let index = 0; index < blocksNeeded && !failure; index++) {
-    const buffer = await upload.pool.acquire();
+  for (let index = 0; index < blocksNeeded; index++) {
+    const release = await upload.limit.acquire();
     if (failure || upload.signal.aborted) {
-      upload.pool.release(buffer);
+      release();
       break;
     }
     const offset = index * upload.blockSize;
     const length = Math.min(upload.blockSize, file.size - offset);
     const id = blockId(index);
     ids.push(id);
-    const stage = readExactly(handle, buffer, offset, length, file)
-      .then(body =>
-        azureCall(`upload block ${index + 1} of ${blocksNeeded} of blob '${blob.name}'`, () =>
-          blob.stageBlock(id, body, length, { abortSignal: upload.signal })
-        )
-      )
+    const stage: Promise<void> = azureCall(
+      `upload block ${index + 1} of ${blocksNeeded} of blob '${blob.name}'`,
+      () => blob.stageBlock(id, bodyOf(file, offset, length), length, { abortSignal: upload.signal })
+    )
       .then(() => upload.progress(length))
-      .catch(error => {
+      .catch((error: unknown) => {
         failure ??= { error };
       })
       .finally(() => {
-        upload.pool.release(buffer);
+        release();
         inFlight.delete(stage);
       });
     inFlight.add(stage);
@@ -223,28 +217,21 @@ async function putInBlocks(
   );
 }
 
+/**
+ * A request body reading `length` bytes at `offset`. A factory, not a stream, so the storage retry policy
+ * can send it again; read in 1 MiB chunks with back-pressure, so a block costs about one chunk of memory
+ * plus the socket's buffers whatever the block size.
+ */
+function bodyOf(file: ManifestFile, offset: number, length: number): () => NodeJS.ReadableStream {
+  return () =>
+    createReadStream(file.absolutePath, {
+      start: offset,
+      end: offset + length - 1,
+      highWaterMark: READ_CHUNK
+    });
+}
+
 /** Block ids must have the same length within a blob; a zero-padded index gives that. */
 function blockId(index: number): string {
   return Buffer.from(`block-${index.toString().padStart(6, '0')}`).toString('base64');
-}
-
-/** Reads `length` bytes at `offset` into `buffer`; a file that shrank since it was hashed is an error. */
-async function readExactly(
-  handle: FileHandle,
-  buffer: Buffer,
-  offset: number,
-  length: number,
-  file: ManifestFile
-): Promise<Buffer> {
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
-    if (bytesRead === 0) {
-      throw new Error(
-        `'${file.assetPath}' changed while it was uploaded: it is shorter than the ${file.size} bytes hashed.`
-      );
-    }
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, length);
 }
