@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
       'arm-endpoint': emulator.facts.armEndpoint,
       'authority-host': emulator.facts.authorityHost
     },
+    secret: `demo-secret-${randomBytes(6).toString('hex')}`,
     runnerEnv: {
       NODE_EXTRA_CA_CERTS: emulator.facts.caCertPath,
       ACTIONS_ID_TOKEN_REQUEST_URL: emulator.facts.idTokenRequestUrl,

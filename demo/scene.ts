@@ -22,4 +22,6 @@ export interface DemoStage {
   workspace: string;
   azureInputs: Record<string, string>;
   runnerEnv: Record<string, string>;
+  /** A secret value the scenes pass as a securestring parameter, to show it is never printed. */
+  secret: string;
 }

@@ -64,7 +64,6 @@ describe('unwrapAzureError', () => {
 describe('azureLroCall', () => {
   it('recovers ARM error, status and correlation id from the last response when the SDK throws a bare error', async () => {
     const { azureLroCall } = await import('../../src/azure/azure-error.js');
-    const request = createPipelineRequest({ url: 'https://127.0.0.1/x' });
     const failedDeployment = {
       properties: {
         provisioningState: 'Failed',
@@ -73,8 +72,7 @@ describe('azureLroCall', () => {
     };
     const error = await azureLroCall('deploy template', async onResponse => {
       onResponse({
-        request,
-        status: 200,
+                status: 200,
         headers: createHttpHeaders({ 'x-ms-correlation-request-id': 'corr-9' }),
         bodyAsText: JSON.stringify(failedDeployment)
       });

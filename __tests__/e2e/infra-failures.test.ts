@@ -6,7 +6,7 @@ import type { Emulator } from '../../emulator/index.js';
 import { startAzureStandIn } from '../../emulator/stand-in.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
 import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
-import { outOfBandClients } from './support/azure-clients.js';
+import { outOfBandClients } from '../../harness/azure-clients.js';
 
 /** Soft-deleted vaults, concurrent writers, no-change re-runs and failing deployments, end to end. */
 const FIXTURES = new URL('../fixtures/infra/', import.meta.url);
@@ -121,7 +121,11 @@ describe('infra stage: vault states, concurrency and failures (dist/index.js aga
     await new Promise(resolve => setTimeout(resolve, 300));
     await addPolicy('rg-race', vault, 'cccccccc-0000-0000-0000-00000000000c');
     const [a, b] = await runs;
-    expect([a.exitCode, b.exitCode, [a, b].map(r => (r.exitCode ? r.stdout.slice(-2500) : '')).join('')]).toEqual([0, 0, '']);
+    expect([
+      a.exitCode,
+      b.exitCode,
+      [a, b].map(r => (r.exitCode ? r.stdout.slice(-2500) : '')).join('')
+    ]).toEqual([0, 0, '']);
     expect(await objectIds('rg-race', vault)).toEqual([
       'bbbbbbbb-0000-0000-0000-00000000000a',
       'bbbbbbbb-0000-0000-0000-00000000000b',

@@ -6,7 +6,7 @@ import type { Emulator } from '../../emulator/index.js';
 import { startAzureStandIn } from '../../emulator/stand-in.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
 import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
-import { outOfBandClients } from './support/azure-clients.js';
+import { outOfBandClients } from '../../harness/azure-clients.js';
 
 /**
  * The problem this action exists for, end to end: `dist/index.js` deploys an ML-style template with a Key

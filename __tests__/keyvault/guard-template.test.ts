@@ -121,45 +121,49 @@ describe('guardTemplate', () => {
     ).toBe(false);
   });
 
-  it('does not rewrite a vault the template leaves unchanged, but still adds its own entries', () => {
-    const decision = decideVault('kvabc', 'rg', node(), active(), modes, {
+  it('does not rewrite a vault the template leaves unchanged, and adds only entries not yet granted', () => {
+    const declare = (accessPolicies: unknown[], sku = { family: 'A', name: 'Standard' }) => ({
       instance: {
         name: 'kvabc',
         resourceGroup: 'rg',
-        deployed: true,
-        declared: () => ({ location: 'West Europe', properties: { sku: { family: 'A', name: 'Standard' } } })
+        deployed: true as const,
+        declared: () => ({ location: 'West Europe', properties: { sku, accessPolicies } })
       },
       isUnknownValue: () => false
     });
-    expect(decision.unchanged).toBe(false); // the vault's sku is not known to match: its properties are {}
-    const same = decideVault(
-      'kvabc',
-      'rg',
-      node(),
-      active({ properties: { sku: { family: 'A', name: 'standard' } } }),
-      modes,
-      {
-        instance: {
-          name: 'kvabc',
-          resourceGroup: 'rg',
-          deployed: true,
-          declared: () => ({
-            location: 'West Europe',
-            properties: { sku: { family: 'A', name: 'Standard' }, accessPolicies: [] }
-          })
-        },
-        isUnknownValue: () => false
-      }
-    );
-    expect(same.unchanged).toBe(true);
+    const newEntry = { tenantId: T, objectId: 'new-app', permissions: { secrets: ['get'] } };
+    // The vault's sku is not known to match (its properties are {}): it is rewritten as before.
+    expect(decideVault('kvabc', 'rg', node(), active(), modes, declare([newEntry])).unchanged).toBe(false);
+
+    const vaultWithSku = active({ properties: { sku: { family: 'A', name: 'standard' } } });
+    const same = decideVault('kvabc', 'rg', node(), vaultWithSku, modes, declare([newEntry]));
+    expect([same.unchanged, same.ownPoliciesPresent]).toEqual([true, false]);
     const guarded = guardTemplate(template(vault), [same]);
     const resources = guarded.resources as Record<string, unknown>[];
     const lookup = `variables('${GUARD_VARIABLE}')[toLower(format('kv{0}', parameters('suffix')))]`;
     expect(resources[1]!.condition).toBe(`[and(true(), ${lookup}.deploy)]`);
     expect(
       (guarded.variables as Record<string, Record<string, object>>)[GUARD_VARIABLE]!.kvabc
-    ).toMatchObject({ deploy: false, addPolicies: true });
+    ).toMatchObject({
+      deploy: false,
+      addPolicies: true
+    });
     expect(resources[2]!.condition).toBe(`[and(true(), ${lookup}.addPolicies)]`);
+
+    const alreadyGranted = decideVault(
+      'kvabc',
+      'rg',
+      node(),
+      vaultWithSku,
+      modes,
+      declare([workspacePolicy])
+    );
+    expect(alreadyGranted.ownPoliciesPresent).toBe(true);
+    const noOp = guardTemplate(template(vault), [alreadyGranted]);
+    expect((noOp.variables as Record<string, Record<string, object>>)[GUARD_VARIABLE]!.kvabc).toMatchObject({
+      deploy: false,
+      addPolicies: false
+    });
   });
 
   it('never writes purge protection or soft delete off over a vault that has them on', () => {

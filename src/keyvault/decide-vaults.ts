@@ -1,3 +1,4 @@
+import { missingGrants, type AccessPolicyEntry } from './access-policies.js';
 import { declaresNoChange } from './vault-drift.js';
 import type { VaultAction, VaultDecision, VaultInstance, VaultNode } from './vault-plan.js';
 import type { VaultState } from './vault-state.js';
@@ -32,7 +33,33 @@ export function decideVault(
     state.kind === 'active' &&
     declared !== undefined &&
     declaresNoChange(declared.instance.declared(), state.vault, declared.isUnknownValue);
-  return { name, resourceGroup, node, state, action, policiesBefore, protectedFlags: [], unchanged };
+  const ownPoliciesPresent =
+    action === 'preserve' &&
+    declared !== undefined &&
+    ownEntriesGranted(declared.instance, policiesBefore, declared.isUnknownValue);
+  return {
+    name,
+    resourceGroup,
+    node,
+    state,
+    action,
+    policiesBefore,
+    protectedFlags: [],
+    unchanged,
+    ownPoliciesPresent
+  };
+}
+
+/** Whether the template's own `accessPolicies` are known before deploying and already on the vault. */
+function ownEntriesGranted(
+  instance: VaultInstance,
+  current: readonly AccessPolicyEntry[],
+  isUnknownValue: (value: unknown) => boolean
+): boolean {
+  const properties = instance.declared().properties as { accessPolicies?: unknown } | undefined;
+  const own = properties?.accessPolicies ?? [];
+  if (isUnknownValue(own) || !Array.isArray(own)) return false;
+  return missingGrants(own as AccessPolicyEntry[], current).length === 0;
 }
 
 function chooseAction(

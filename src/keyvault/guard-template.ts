@@ -9,7 +9,7 @@ interface GuardEntry {
   accessPolicies: AccessPolicyEntry[];
   /** False for a vault not written: left alone (skip-existing), or unchanged by the template. */
   deploy: boolean;
-  /** False when the template's own entries must not be added either (skip-existing). */
+  /** False when the template's own entries are not added: skip-existing, or all already granted. */
   addPolicies: boolean;
   createMode: 'default' | 'recover';
 }
@@ -46,7 +46,7 @@ export function guardTemplate(
       entries[decision.name.toLowerCase()] = {
         accessPolicies: decision.action === 'preserve' ? decision.policiesBefore : [],
         deploy: decision.action !== 'skip' && !decision.unchanged,
-        addPolicies: decision.action !== 'skip',
+        addPolicies: decision.action !== 'skip' && !decision.ownPoliciesPresent,
         createMode: decision.action === 'recover' ? 'recover' : 'default'
       };
     }

@@ -62,4 +62,6 @@ export interface VaultDecision {
    * and a policy someone adds while the run is under way cannot be overwritten.
    */
   unchanged: boolean;
+  /** True when every entry the template declares is known and already granted: nothing to add either. */
+  ownPoliciesPresent: boolean;
 }

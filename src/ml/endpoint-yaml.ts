@@ -1,5 +1,4 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { YamlPaths } from './ml-yaml.js';
 import type { EndpointKind, EndpointSpec, IdentitySpec } from './ml-specs.js';
 import { checkOnlineName } from './online-names.js';
 import { describeNode, type MappingReader } from './yaml-fields.js';

@@ -15,15 +15,17 @@ export function checkComplete(
 ): void {
   const deploymentFile = files.deployment?.file;
   const missing = (input: string, field: string, what: string): void => {
-    problems.push({
-      input,
-      message: `is empty and ${deploymentFile ?? 'no deployment-file'} sets no '${field}': ${what}.`
-    });
+    // An input already reported (a bad path) is the problem to fix; "missing" would only repeat it.
+    if (problems.some(problem => problem.input === input)) return;
+    const source = deploymentFile ? `${deploymentFile} sets no '${field}'` : "no 'deployment-file' is given";
+    problems.push({ input, message: `is empty and ${source}: ${what}.` });
   };
   if (!endpoint.name) {
     problems.push({
       input: 'endpoint-name',
-      message: `is empty and ${files.endpoint?.file ?? 'no endpoint-file'} sets no 'name'.`,
+      message: files.endpoint?.file
+        ? `is empty and ${files.endpoint.file} sets no 'name'.`
+        : "is empty and no 'endpoint-file' is given.",
       fix: 'Name the online endpoint.'
     });
   }

@@ -32,9 +32,7 @@ export interface Parsed<T> {
 
 /** Reads `endpoint.yml` (`$schema` managedOnlineEndpoint or kubernetesOnlineEndpoint). */
 export function parseEndpointYaml(file: MlYamlFile, workspace: string): Parsed<EndpointSpec> {
-  return parseMlYaml(file, workspace, 'endpoint', (reader, kind, paths) =>
-    readEndpointFields(reader, kind, paths)
-  );
+  return parseMlYaml(file, workspace, 'endpoint', (reader, kind) => readEndpointFields(reader, kind));
 }
 
 /** Reads `deployment.yml` (`$schema` managedOnlineDeployment or kubernetesOnlineDeployment). */

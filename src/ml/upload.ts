@@ -12,9 +12,9 @@ export const LOCAL_UPLOAD_FOLDER = 'LocalUpload';
 export const METADATA = { status: 'upload_status', hash: 'content_hash' } as const;
 
 export interface UploadOptions {
-  /** Block size for staged uploads; files no larger than this go up in one Put Blob. Default 8 MiB. */
+  /** Block size for staged uploads; files no larger than this go up in one Put Blob. Default 16 MiB. */
   blockSize?: number;
-  /** Blocks held in memory (read, or on the wire) across all files. Default 8, i.e. 64 MiB at 8 MiB. */
+  /** Requests (blocks or small files) on the wire at once, across all files. Default 4. */
   maxBlocksInFlight?: number;
   /** Files uploaded at once. Default 4. */
   maxFilesInParallel?: number;
@@ -37,6 +37,11 @@ export interface UploadResult {
 
 const MIB = 1024 * 1024;
 const READ_CHUNK = MIB;
+/**
+ * Fewer, larger blocks measured faster against Azurite (bench/model-upload.bench.ts) and cost no memory,
+ * as bodies are streamed; 16 MiB keeps a 1 GiB model at 64 blocks, far from Azure's 50,000.
+ */
+const DEFAULT_BLOCK_SIZE = 16 * MIB;
 /** Azure's limit of committed blocks per blob. */
 const MAX_BLOCKS = 50_000;
 
@@ -51,8 +56,9 @@ export function assetBlobPath(manifest: ContentManifest): string {
  * a re-run uploads nothing (one List Blobs request) and an interrupted upload resumes.
  *
  * Large files go up as staged blocks (Put Block ×n, then Put Block List carrying the metadata, so a blob
- * only appears once complete). Memory is bounded by `maxBlocksInFlight × blockSize`: each block is read
- * into a pooled buffer at its offset and the buffer is reused once Azure stored it.
+ * only appears once complete). Request bodies are streamed from the file in 1 MiB chunks with
+ * back-pressure, so memory is bounded by `maxBlocksInFlight` × (one chunk + socket buffers), whatever the
+ * block size or file size; `maxBlocksInFlight` also caps the concurrent requests across all files.
  */
 export async function uploadContent(
   container: ContainerClient,
@@ -71,7 +77,7 @@ export async function uploadContent(
   };
   if (missing.length === 0) return result;
 
-  const blockSize = options.blockSize ?? 8 * MIB;
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   const limit = new InFlightLimit(options.maxBlocksInFlight ?? 4);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(options.signal?.reason);
@@ -222,7 +228,8 @@ async function putInBlocks(blob: BlockBlobClient, file: ManifestFile, upload: Fi
  * can send it again; read in 1 MiB chunks with back-pressure, so a block costs about one chunk of memory
  * plus the socket's buffers whatever the block size.
  */
-function bodyOf(file: ManifestFile, offset: number, length: number): () => NodeJS.ReadableStream {
+function bodyOf(file: ManifestFile, offset: number, length: number): Buffer | (() => NodeJS.ReadableStream) {
+  if (length === 0) return Buffer.alloc(0);
   return () =>
     createReadStream(file.absolutePath, {
       start: offset,

@@ -199,11 +199,6 @@ export class MappingReader {
     return result;
   }
 
-  /** Whether the node is a sequence; used by callers reading lists themselves. */
-  isSequence(node: Node): boolean {
-    return isSeq(node);
-  }
-
   private wrongType(node: Node, key: string, expected: keyof typeof DESCRIBE): undefined {
     this.source.report(
       node,

@@ -1,9 +1,9 @@
 import { ClientSecretCredential } from '@azure/identity';
 import { readFileSync } from 'node:fs';
-import type { Emulator } from '../../../emulator/index.js';
-import { AzureClientFactory } from '../../../src/azure/client-factory.js';
-import { cloudFor } from '../../../src/azure/clouds.js';
-import { Deadline } from '../../../src/azure/deadline.js';
+import type { Emulator } from '../emulator/index.js';
+import { AzureClientFactory } from '../src/azure/client-factory.js';
+import { cloudFor } from '../src/azure/clouds.js';
+import { Deadline } from '../src/azure/deadline.js';
 
 /**
  * Real Azure SDK clients in the test process, signed in as a second identity (a service principal with a
