@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv[2];
 let failed = 0;
-for (const file of readdirSync(dir).filter(f => f.endsWith('.bench.ts') && (!only || f.includes(only))).sort()) {
+for (const file of readdirSync(dir)
+  .filter(f => f.endsWith('.bench.ts') && (!only || f.includes(only)))
+  .sort()) {
   console.log(`\n== ${file}`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${file}`], { stdio: 'inherit' });
   if (result.status !== 0) failed++;

@@ -72,7 +72,7 @@ describe('azureLroCall', () => {
     };
     const error = await azureLroCall('deploy template', async onResponse => {
       onResponse({
-                status: 200,
+        status: 200,
         headers: createHttpHeaders({ 'x-ms-correlation-request-id': 'corr-9' }),
         bodyAsText: JSON.stringify(failedDeployment)
       });
