@@ -1,54 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Emulator } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
-import { runAction, type ActionRun } from '../../harness/run-action.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
-import { outOfBandClients } from '../../harness/azure-clients.js';
+import type { ActionRun } from '../../harness/run-action.js';
+import { startInfraBench, type InfraBench } from './support/infra-bench.js';
 
 /** Soft-deleted vaults, concurrent writers, no-change re-runs and failing deployments, end to end. */
-const FIXTURES = new URL('../fixtures/infra/', import.meta.url);
 
 describe('infra stage: vault states, concurrency and failures (dist/index.js against the stand-in)', () => {
+  let bench: InfraBench;
   let emulator: Emulator;
-  let clients: ReturnType<typeof outOfBandClients>;
-  let workspace: string;
+  let clients: InfraBench['clients'];
+  let deploy: InfraBench['deploy'];
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn({ blob: false });
-    emulator.knobs.lroDurationMs = 200;
-    clients = outOfBandClients(emulator);
-    workspace = mkdtempSync(join(tmpdir(), 'infra-failures-'));
-    for (const file of [
-      'ml-workspace.json',
-      'ml-workspace.parameters.json',
-      'failing-resource.json',
-      'circular.json'
-    ]) {
-      copyFileSync(new URL(file, FIXTURES), join(workspace, file));
-    }
+    bench = await startInfraBench(['failing-resource.json', 'circular.json']);
+    ({ emulator, clients, deploy } = bench);
   });
   afterAll(async () => {
-    clients?.dispose();
-    await emulator?.stop();
+    await bench?.stop();
   });
-
-  function deploy(resourceGroup: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
-    return runAction({
-      inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': resourceGroup,
-        location: 'westeurope',
-        template: 'ml-workspace.json',
-        parameters: 'ml-workspace.parameters.json',
-        ...inputs
-      },
-      env: runnerEnv(emulator.facts),
-      workspace
-    });
-  }
 
   const vaultName = (run: ActionRun): string =>
     (JSON.parse(run.outputs['key-vaults']!) as { name: string }[])[0]!.name;

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Emulator } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
-import { runAction, type ActionRun } from '../../harness/run-action.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
-import { outOfBandClients } from '../../harness/azure-clients.js';
+import type { ActionRun } from '../../harness/run-action.js';
+import { startInfraBench, type InfraBench } from './support/infra-bench.js';
 
 /**
  * The problem this action exists for, end to end: `dist/index.js` deploys an ML-style template with a Key
  * Vault twice while someone adds an access policy in between, through the real @azure/arm-keyvault client.
  */
-const FIXTURES = new URL('../fixtures/infra/', import.meta.url);
 const OUT_OF_BAND = {
   objectId: '99999999-0000-0000-0000-00000000abcd',
   permissions: { secrets: ['get', 'list'], keys: ['wrapKey', 'unwrapKey'] }
@@ -27,43 +21,18 @@ interface VaultOutput {
 }
 
 describe('infra stage: Key Vault access policies (dist/index.js against the stand-in)', () => {
+  let bench: InfraBench;
   let emulator: Emulator;
-  let clients: ReturnType<typeof outOfBandClients>;
-  let workspace: string;
+  let clients: InfraBench['clients'];
+  let deploy: InfraBench['deploy'];
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn();
-    emulator.knobs.lroDurationMs = 200;
-    clients = outOfBandClients(emulator);
-    workspace = mkdtempSync(join(tmpdir(), 'infra-e2e-'));
-    for (const file of [
-      'ml-workspace.json',
-      'ml-workspace.parameters.json',
-      'vaults-copy-nested.json',
-      'vault-utcnow.json'
-    ]) {
-      copyFileSync(new URL(file, FIXTURES), join(workspace, file));
-    }
+    bench = await startInfraBench(['vaults-copy-nested.json', 'vault-utcnow.json']);
+    ({ emulator, clients, deploy } = bench);
   });
   afterAll(async () => {
-    clients?.dispose();
-    await emulator?.stop();
+    await bench?.stop();
   });
-
-  function deploy(resourceGroup: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
-    return runAction({
-      inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': resourceGroup,
-        location: 'westeurope',
-        template: 'ml-workspace.json',
-        parameters: 'ml-workspace.parameters.json',
-        ...inputs
-      },
-      env: runnerEnv(emulator.facts),
-      workspace
-    });
-  }
 
   const vaultsOf = (run: ActionRun): VaultOutput[] =>
     JSON.parse(run.outputs['key-vaults'] ?? '[]') as VaultOutput[];

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClientSecretCredential } from '@azure/identity';
-import { readFileSync } from 'node:fs';
 import type { Emulator } from '../../emulator/index.js';
 import { startAzureStandIn } from '../../emulator/stand-in.js';
 import { azureCall, AzureOperationError } from '../../src/azure/azure-error.js';
-import { AzureClientFactory } from '../../src/azure/client-factory.js';
-import { cloudFor } from '../../src/azure/clouds.js';
-import { Deadline } from '../../src/azure/deadline.js';
+import { outOfBandClients } from '../../harness/azure-clients.js';
+import type { AzureClientFactory } from '../../src/azure/client-factory.js';
 
 /**
  * Every SDK client the action uses completes a call against the stand-in, through the one client factory:
@@ -15,34 +12,14 @@ import { Deadline } from '../../src/azure/deadline.js';
 describe('Azure SDK clients against the stand-in', () => {
   let emulator: Emulator;
   let factory: AzureClientFactory;
-  let deadline: Deadline;
+  let dispose: () => void;
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn();
-    const ca = readFileSync(emulator.facts.caCertPath, 'utf8');
-    const cloud = cloudFor(new URL(emulator.facts.armEndpoint), new URL(emulator.facts.authorityHost));
-    const credential = new ClientSecretCredential(
-      emulator.facts.tenantId,
-      emulator.facts.secretClientId,
-      emulator.facts.clientSecret,
-      {
-        authorityHost: cloud.authorityHost,
-        disableInstanceDiscovery: true,
-        tlsOptions: { ca }
-      }
-    );
-    deadline = new Deadline(60_000);
-    factory = new AzureClientFactory({
-      credential,
-      cloud,
-      subscriptionId: emulator.facts.subscriptionId,
-      deadline,
-      correlationId: 'sdk-clients-test',
-      trustedCaPem: ca
-    });
+    emulator = await startAzureStandIn({ blob: false });
+    ({ factory, dispose } = outOfBandClients(emulator));
   });
   afterAll(async () => {
-    deadline?.dispose();
+    dispose?.();
     await emulator?.stop();
   });
 
@@ -64,7 +41,7 @@ describe('Azure SDK clients against the stand-in', () => {
   it('arm-resourcesdeployments reaches the stand-in with the right token', async () => {
     const error = await notFound(() => factory.deployments().deployments.get('rg-sdk', 'absent'));
     expect(error.status).toBe(404);
-    expect(error.correlationId).toBe('sdk-clients-test');
+    expect(error.correlationId).toBe('out-of-band');
   });
 
   it('arm-keyvault reaches the stand-in', async () => {
