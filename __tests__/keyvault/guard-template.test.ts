@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AccessPolicyEntry } from '../../src/keyvault/access-policies.js';
-import { decideVault } from '../../src/keyvault/decide-vaults.js';
+import { decideVault, describeDecision } from '../../src/keyvault/decide-vaults.js';
 import {
   GUARD_VARIABLE,
   guardTemplate,
@@ -164,6 +164,16 @@ describe('guardTemplate', () => {
       deploy: false,
       addPolicies: false
     });
+  });
+
+  it('leaves an RBAC-authorised vault as written and says there is nothing to preserve', () => {
+    const decision = decideVault('kvabc', 'rg', node(), active({ rbacAuthorization: true }), modes);
+    expect(decision.action).toBe('rbac');
+    expect(describeDecision(decision)).toMatch(
+      /Azure RBAC authorization: access policies do not apply, nothing to preserve/
+    );
+    const original = template(vault);
+    expect(guardTemplate(original, [decision])).toEqual(original);
   });
 
   it('never writes purge protection or soft delete off over a vault that has them on', () => {

@@ -18,11 +18,7 @@ const ENDPOINT_FIELDS = [
 const IDENTITY_TYPES = ['system_assigned', 'user_assigned', 'system_assigned,user_assigned', 'none'] as const;
 
 /** Reads the fields of an online endpoint file. */
-export function readEndpointFields(
-  reader: MappingReader,
-  kind: EndpointKind,
-  _paths: YamlPaths
-): EndpointSpec {
+export function readEndpointFields(reader: MappingReader, kind: EndpointKind): EndpointSpec {
   reader.allowOnly(ENDPOINT_FIELDS);
   const name = reader.string('name');
   if (name !== undefined) {

@@ -66,6 +66,12 @@ export async function uploadContent(
   options: UploadOptions = {}
 ): Promise<UploadResult> {
   const assetPath = assetBlobPath(manifest);
+  if (manifest.files.length === 0) {
+    // Blob storage has no empty folders: the asset would point at nothing and fail only at deployment.
+    throw new Error(
+      `'${manifest.name}' holds no files; there is nothing to upload as a model or code asset.`
+    );
+  }
   const present = await listPresent(container, manifest, options.signal);
   const missing = manifest.files.filter(file => !present.has(blobNameOf(manifest, file)));
   const result = {
