@@ -101,7 +101,7 @@ describe('parsePythonTraceback on log text', () => {
 
   it('innermostUserFrame skips frozen, site-packages and server frames', () => {
     const frames = [
-      { file: '/work/inference_server.py', line: 1 },
+      { file: '/opt/runner/_actions/dist/inference_server.py', line: 1 },
       { file: '/app/score.py', line: 9 },
       { file: '<frozen importlib._bootstrap>', line: 241 },
       { file: '/env/lib/python3.9/site-packages/joblib/numpy_pickle.py', line: 650 }
