@@ -1,5 +1,6 @@
 import type { DeploymentContext } from '../arm/index.js';
 import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
+import { applyPolicyOperation } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
@@ -70,8 +71,10 @@ export const infraStage: Stage = {
     // Writes to one vault are serialised by Azure: a concurrent writer (another run, a person) makes ours fail
     // with a Key Vault ConflictError. The state the guard planned from may be stale by then, so read it again
     // and plan again, rather than blindly redeploying.
+    let firstDecisions: VaultDecision[] | undefined;
     for (let attempt = 1; ; attempt++) {
-      const decisions = await guardVaults(context, named.vaults, result);
+      const decisions = await guardVaults(context, named.vaults, result, firstDecisions);
+      firstDecisions ??= decisions;
       const guarded =
         infra.keyVaultPolicy === 'off'
           ? infra.template.json
@@ -116,11 +119,16 @@ export const infraStage: Stage = {
 
 const MAX_CONFLICT_ATTEMPTS = 3;
 
-/** Reads every vault, decides what to do with it, and records the decisions; refuses soft-deleted names. */
+/**
+ * Reads every vault, decides what to do with it, and records the decisions; refuses soft-deleted names.
+ * On a retry, the policies found by the first attempt stay part of the baseline: a failed attempt may already
+ * have rewritten a vault, and what it lost must still be kept.
+ */
 async function guardVaults(
   context: RunContext,
   vaults: NamedVault[],
-  result: InfraResult
+  result: InfraResult,
+  firstAttempt?: VaultDecision[]
 ): Promise<VaultDecision[]> {
   const { decisions, problems } = await decideVaults(
     context.azure.keyVault(),
@@ -128,6 +136,11 @@ async function guardVaults(
     context.config.infra!,
     context.deadline
   );
+  for (const decision of decisions) {
+    const first = firstAttempt?.find(d => d.name === decision.name);
+    if (first)
+      decision.policiesBefore = applyPolicyOperation(decision.policiesBefore, 'add', first.policiesBefore);
+  }
   result.vaults = decisions.map(vaultReport);
   decisions.forEach(decision => context.log.info(`Key Vault ${describeDecision(decision)}`));
   refuseIf(problems);
