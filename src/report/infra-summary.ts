@@ -27,7 +27,11 @@ export function renderInfraSummary(infra: InfraResult): string[] {
       .map(([type, count]) => `${count} ${type}`)
       .join(' · ');
     lines.push('#### What-if', '', counts || 'No resources.', '');
-    const rows = infra.changes.rows.filter(row => row.changeType !== 'Ignore');
+    // Ignored resources are noise, except a Key Vault: "Ignore" is how a vault the guard did not rewrite shows.
+    const rows = infra.changes.rows.filter(
+      row =>
+        row.changeType !== 'Ignore' || row.resourceType.toLowerCase().startsWith('microsoft.keyvault/vaults')
+    );
     if (rows.length > 0) {
       lines.push('| Change | Type | Name | Changed properties |', '| --- | --- | --- | --- |');
       for (const row of rows.slice(0, MAX_CHANGE_ROWS)) {
