@@ -49,6 +49,13 @@ function checkAllowed(
   const candidates = Array.isArray(value) ? value : [value];
   const bad = candidates.find(c => !allowed.some(a => armEquals(a, c)));
   if (bad === undefined) return undefined;
+  // A secure value is never echoed, not even when it is wrong (neither are its allowed values).
+  if (/^secure/i.test(String(definition.type))) {
+    return {
+      kind: 'allowed-values',
+      message: `parameter '${name}' has a value that is not among its allowedValues`
+    };
+  }
   const list = allowed.map(a => JSON.stringify(a)).join(', ');
   return {
     kind: 'allowed-values',

@@ -71,7 +71,13 @@ interface RestErrorLike {
  * error body ends up (`details`, `bodyAsText`), so every place is read here, once, for the whole action.
  */
 export function unwrapAzureError(error: unknown, operation: string, fallbackCorrelationId?: string): Error {
-  if (error instanceof AzureOperationError || error instanceof DeadlineExceededError) return error;
+  if (error instanceof AzureOperationError) return error;
+  // Name what the action was doing, in words: the retry policy only knows the HTTP request.
+  if (error instanceof DeadlineExceededError) {
+    return error.message.startsWith('Could not ')
+      ? error
+      : new DeadlineExceededError(`Could not ${operation}: ${error.message}`);
+  }
   if (isAbort(error)) {
     return error instanceof Error && error.name === 'DeadlineExceededError'
       ? error

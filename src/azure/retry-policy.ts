@@ -46,7 +46,8 @@ export function deadlineRetryPolicy(
           throw new DeadlineExceededError(
             `${describeRequest(request)} failed with ${reason}; Azure asked to retry in ${formatDuration(waitMs)}, ` +
               `but only ${formatDuration(deadline.remainingMs())} remain of the run's ${formatDuration(deadline.budgetMs)} ` +
-              `budget (input 'timeout-minutes'). Stopped instead of waiting past the deadline; re-run later or raise 'timeout-minutes'.`
+              `budget (input 'timeout-minutes'). Stopped instead of waiting past the deadline; re-run later or raise 'timeout-minutes'.` +
+              correlationOf(request)
           );
         }
         await deadline.sleep(waitMs, describeRequest(request));
@@ -103,6 +104,11 @@ function backoffMs(attempt: number, options: RetryOptions): number {
   const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   // Full jitter spreads the retries of parallel runs so they do not throttle each other again.
   return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+}
+
+function correlationOf(request: PipelineRequest): string {
+  const id = request.headers.get('x-ms-correlation-request-id');
+  return id ? `\nCorrelation id: ${id}` : '';
 }
 
 /** `PUT /subscriptions/…/resourcegroups/rg` (query string dropped: it can carry SAS signatures). */

@@ -122,6 +122,16 @@ function parseModes(inputs: RawInputs, report: Report) {
   const parsed = [mode, keyVaultPolicy, deletedVault, whatIf, dryRun];
   parsed.forEach(p => p.problem && report(p.problem));
   if (parsed.some(p => p.problem)) return undefined;
+  if (mode.value === 'Complete' && keyVaultPolicy.value === 'skip-existing') {
+    // Complete mode deletes what a deployment leaves out, and skip-existing leaves existing vaults out.
+    report({
+      input: 'key-vault-policy',
+      message:
+        "'skip-existing' cannot be combined with 'deployment-mode: Complete': Complete mode deletes the vaults it skips.",
+      fix: "Use 'preserve' (the default), or Incremental mode."
+    });
+    return undefined;
+  }
   return {
     mode: mode.value!,
     keyVaultPolicy: keyVaultPolicy.value!,

@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { InputName } from '../action/inputs.js';
 import type { ConfigurationProblem } from '../errors.js';
 
@@ -26,7 +26,8 @@ export function readWorkspaceFile(
   const absolutePath = resolve(workspace, path);
   const inside = (target: string) => {
     const rel = relative(realpathSync(workspace), target);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    // `..` as a whole path segment leaves the workspace; a name like `..template.json` does not.
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
   };
   let real: string;
   try {

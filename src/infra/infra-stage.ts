@@ -71,15 +71,17 @@ export const infraStage: Stage = {
     // Writes to one vault are serialised by Azure: a concurrent writer (another run, a person) makes ours fail
     // with a Key Vault ConflictError. The state the guard planned from may be stale by then, so read it again
     // and plan again, rather than blindly redeploying.
+    const guardFor = (decisions: VaultDecision[]): unknown => {
+      if (infra.keyVaultPolicy === 'off') return infra.template.json;
+      // Complete mode deletes resources whose condition is false: a vault must then be written, never skipped.
+      if (infra.mode === 'Complete') decisions.forEach(decision => (decision.unchanged = false));
+      return guardTemplate(infra.template.json as Record<string, unknown>, decisions);
+    };
     let firstDecisions: VaultDecision[] | undefined;
     for (let attempt = 1; ; attempt++) {
-      const decisions = await guardVaults(context, named.vaults, result, firstDecisions);
+      let decisions = await guardVaults(context, named.vaults, result, firstDecisions);
       firstDecisions ??= decisions;
-      const guarded =
-        infra.keyVaultPolicy === 'off'
-          ? infra.template.json
-          : guardTemplate(infra.template.json as Record<string, unknown>, decisions);
-      const guardedRequest = { ...request, template: guarded };
+      let guardedRequest = { ...request, template: guardFor(decisions) };
       if (attempt === 1) {
         warnAboutProtectionFlags(context, decisions);
         if (infra.whatIf && group.exists) {
@@ -93,6 +95,10 @@ export const infraStage: Stage = {
             'deployment-mode is Complete: resources in the group that the template does not declare are deleted.'
           );
         }
+        // What-if took time: read the vaults again right before deploying, so the window in which a policy
+        // someone else adds could be overwritten is as short as Azure allows.
+        decisions = await guardVaults(context, named.vaults, result, firstDecisions);
+        guardedRequest = { ...request, template: guardFor(decisions) };
       }
       try {
         const deployment = await deployOrLocate(context, plan, guardedRequest, result);

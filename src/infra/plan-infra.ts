@@ -13,6 +13,7 @@ import {
 import type { InfraConfig } from '../config/infra-config.js';
 import type { ConfigurationProblem } from '../errors.js';
 import type { VaultInstance, VaultNode } from '../keyvault/vault-plan.js';
+import { expressionSyntaxProblems } from './expression-syntax.js';
 
 /** The offline view of a template deployment: parameters resolved, resources walked, vaults found. */
 export interface InfraPlan {
@@ -146,6 +147,8 @@ const CHANGES_EVERY_DEPLOYMENT = /changes on every deployment/;
  * names that change on every deployment (utcNow, newGuid), which ARM's validation cannot pin down either.
  */
 export function offlineProblems(infra: InfraConfig, context: DeploymentContext): ConfigurationProblem[] {
+  const syntax = expressionSyntaxProblems(infra.template);
+  if (syntax.length > 0) return syntax;
   const plan = planInfra(infra, context);
   const problems = parameterProblems(plan);
   if (infra.keyVaultPolicy === 'off') return problems;

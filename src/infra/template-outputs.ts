@@ -11,9 +11,12 @@ export function templateOutputs(outputs: unknown): Record<string, TemplateOutput
     outputs as Record<string, { type?: string; value?: unknown }>
   )) {
     const value = output?.value;
+    const secure = /^secure/i.test(output?.type ?? '');
+    // ARM never returns the value of a secure output: there is nothing to set (and "null" must not be masked).
+    if (secure && (value === undefined || value === null)) continue;
     result[name] = {
       value: typeof value === 'string' ? value : JSON.stringify(value ?? null),
-      secure: /^secure/i.test(output?.type ?? '')
+      secure
     };
   }
   return result;
