@@ -1,5 +1,6 @@
 import { ClientSecretCredential } from '@azure/identity';
 import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import type { Emulator } from '../emulator/index.js';
 import { AzureClientFactory } from '../src/azure/client-factory.js';
 import { cloudFor } from '../src/azure/clouds.js';
@@ -28,4 +29,53 @@ export function outOfBandClients(emulator: Emulator): { factory: AzureClientFact
     trustedCaPem: ca
   });
   return { factory, dispose: () => deadline.dispose() };
+}
+
+/** A scoring response as a client of the endpoint sees it. */
+export interface ScoringReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * POSTs JSON to an online endpoint's scoring URI with its key, as a client application would. The stand-in
+ * serves scoring URIs with a CA of its own, appended to its CA file (`caCertPath`), which is trusted here.
+ */
+export function postScoring(
+  emulator: Emulator,
+  scoringUri: string,
+  key: string,
+  body: unknown
+): Promise<ScoringReply> {
+  const payload = JSON.stringify(body);
+  const ca = readFileSync(emulator.facts.caCertPath, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      scoringUri,
+      {
+        method: 'POST',
+        ca,
+        agent: false,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(payload))
+        }
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', chunk => chunks.push(chunk as Buffer));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8')
+          })
+        );
+      }
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }

@@ -15,6 +15,13 @@ import type { Stage, StageResults } from './stages/stage.js';
 import { infraStage } from './infra/infra-stage.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
+import { codeStage } from './ml/code-stage.js';
+import { deploymentStage } from './ml/deployment-stage.js';
+import { endpointStage } from './ml/endpoint-stage.js';
+import { environmentStage } from './ml/environment-stage.js';
+import { mlOutputs } from './ml/ml-outputs.js';
+import { modelStage } from './ml/model-stage.js';
+import { trafficStage } from './ml/traffic-stage.js';
 
 /**
  * The whole action, top to bottom: inputs → config → plan → stages → report.
@@ -24,8 +31,10 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   const report = new RunReport(randomUUID());
   const results: StageResults = {};
   let deadline: Deadline | undefined;
+  let deploysModel = false;
   try {
     const config = await parseConfig(adapter.readInputs(), adapter.runnerContext());
+    deploysModel = config.ml !== undefined;
     if (config.infra) secureParameterValues(config.infra).forEach(value => adapter.log.mask(value));
     deadline = new Deadline(config.timeoutMs);
     const activeDeadline = deadline;
@@ -43,6 +52,8 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
       deadline,
       correlationId: report.correlationId
     });
+    if (config.ml?.dryRun)
+      adapter.log.warning('dry-run: the model stages upload and register, so they were skipped.');
     const stages = planStages(config, signInStage(credential));
     await runStages(stages, { config, azure, deadline, log: adapter.log, results }, report);
   } catch (error) {
@@ -54,16 +65,25 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
     adapter.setOutputs({
       status: report.status,
       'failed-stage': report.failure?.stage ?? '',
-      ...infraOutputs(results.infra)
+      ...(deploysModel ? { stages: report.stagesJson() } : {}),
+      ...infraOutputs(results.infra),
+      ...mlOutputs(results.ml)
     });
     if (results.infra) adapter.setTemplateOutputs(results.infra.outputs);
     await adapter.writeSummary(renderSummary(report, results));
   }
 }
 
-/** The stages this configuration needs, in order. */
+/**
+ * The stages this configuration needs, in order. The model stages follow the infra stage, which may create
+ * the workspace they deploy to; traffic comes last, so it moves only after the deployment succeeded.
+ */
 function planStages(config: ActionConfig, signIn: Stage): Stage[] {
-  return [signIn, resourceGroupStage, ...(config.infra ? [infraStage] : [])];
+  const ml =
+    config.ml && !config.ml.dryRun
+      ? [modelStage, environmentStage, codeStage, endpointStage, deploymentStage, trafficStage]
+      : [];
+  return [signIn, resourceGroupStage, ...(config.infra ? [infraStage] : []), ...ml];
 }
 
 /** One annotation per configuration problem (each names its input or file); otherwise the error message. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,23 @@ const SAMPLE_VALUES: Record<InputName, string> = {
   'key-vault-policy': 'skip-existing',
   'deleted-vault': 'recover',
   'what-if': 'false',
-  'dry-run': 'true'
+  'dry-run': 'true',
+  workspace: 'ws-other',
+  'endpoint-file': 'endpoint.yml',
+  'deployment-file': 'deployment.yml',
+  'endpoint-name': 'ep-other',
+  'model-path': 'model2.json',
+  'model-name': 'other-model',
+  'scoring-script': 'src/score2.py',
+  'code-path': '.',
+  'conda-file': 'conda.yml',
+  image: 'mcr.microsoft.com/azureml/other:latest',
+  'instance-type': 'Standard_F2s_v2',
+  'instance-count': '3',
+  compute: 'k8s-compute',
+  traffic: '10',
+  'keep-previous': 'false',
+  'blob-endpoint': 'https://127.0.0.1:10000/devstoreaccount1'
 };
 
 /** A workspace with two small templates, so the template and parameters inputs have files to read. */
@@ -41,6 +57,14 @@ const templateText = JSON.stringify({
 });
 writeFileSync(join(workspace, 'main.json'), templateText);
 writeFileSync(join(workspace, 'other.json'), templateText);
+// A complete model deployment from inputs alone, so each model input changes something that is already there.
+mkdirSync(join(workspace, 'src'));
+for (const file of ['model.json', 'model2.json', 'src/score.py', 'src/score2.py']) {
+  writeFileSync(join(workspace, file), '{}\n');
+}
+writeFileSync(join(workspace, 'conda.yml'), 'name: env\n');
+writeFileSync(join(workspace, 'endpoint.yml'), 'name: ep-file\ndescription: from the file\n');
+writeFileSync(join(workspace, 'deployment.yml'), 'description: from the file\n');
 const runner = { workspace, repository: 'octo/repo', runId: '7', path: '' };
 
 function defaults(): Record<InputName, string> {
@@ -50,6 +74,14 @@ function defaults(): Record<InputName, string> {
   values['subscription-id'] = '00000000-0000-0000-0000-000000000000';
   values['resource-group'] = 'rg-base';
   values.template = 'main.json';
+  Object.assign(values, {
+    workspace: 'ws-base',
+    'endpoint-name': 'ep-base',
+    'model-path': 'model.json',
+    'scoring-script': 'src/score.py',
+    image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest',
+    'instance-type': 'Standard_DS3_v2'
+  });
   return values;
 }
 

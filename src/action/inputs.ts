@@ -22,7 +22,23 @@ export const INPUT_NAMES = [
   'key-vault-policy',
   'deleted-vault',
   'what-if',
-  'dry-run'
+  'dry-run',
+  'workspace',
+  'endpoint-file',
+  'deployment-file',
+  'endpoint-name',
+  'model-path',
+  'model-name',
+  'scoring-script',
+  'code-path',
+  'conda-file',
+  'image',
+  'instance-type',
+  'instance-count',
+  'compute',
+  'traffic',
+  'keep-previous',
+  'blob-endpoint'
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];

@@ -6,7 +6,15 @@ export const OUTPUT_NAMES = [
   'failed-stage',
   'template-outputs',
   'key-vaults',
-  'changes-detected'
+  'changes-detected',
+  'stages',
+  'scoring-uri',
+  'endpoint-name',
+  'deployment-name',
+  'model-id',
+  'model-version',
+  'environment-id',
+  'code-id'
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -1,5 +1,6 @@
 import type { CloudEndpoints } from '../azure/clouds.js';
 import type { InfraConfig } from './infra-config.js';
+import type { MlConfig } from './ml-config.js';
 
 /**
  * The action's typed configuration: everything the run needs, validated, with every file already read.
@@ -12,6 +13,8 @@ export interface ActionConfig {
   timeoutMs: number;
   /** The ARM template stage; absent when no template was given. */
   infra?: InfraConfig;
+  /** The model stages (model → environment → code → endpoint → deployment → traffic); absent without model inputs. */
+  ml?: MlConfig;
 }
 
 /** Where resources go. */

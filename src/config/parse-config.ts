@@ -4,6 +4,7 @@ import { ProblemList } from '../errors.js';
 import type { ActionConfig } from './config.js';
 import { offlineProblems } from '../infra/plan-infra.js';
 import { loadInfraConfig } from './infra-config.js';
+import { loadMlConfig } from './ml-config.js';
 import type { RunnerContext } from './runner-context.js';
 import {
   checkGuid,
@@ -79,9 +80,12 @@ export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Pro
     offlineProblems(infra, context).forEach(problem => problems.add(problem));
   }
 
+  const ml = loadMlConfig(inputs, runner, problem => problems.add(problem));
+
   problems.throwIfAny();
   return {
     ...(infra ? { infra } : {}),
+    ...(ml ? { ml } : {}),
     azure: {
       subscriptionId: subscriptionId.toLowerCase(),
       resourceGroup,

@@ -65,6 +65,23 @@ export function parseHttpsOrigin(value: string): { url?: URL; problem?: string }
   return { url };
 }
 
+/** An https URL that may have a path (a service endpoint such as a blob account URL), without credentials. */
+export function parseHttpsUrl(value: string): { url?: URL; problem?: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { problem: `'${value}' is not a URL: expected e.g. https://myaccount.blob.core.windows.net.` };
+  }
+  if (url.protocol !== 'https:') {
+    return { problem: `'${value}' uses the scheme '${url.protocol.replace(/:$/, '')}'; use https.` };
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    return { problem: `'${value}' must not carry credentials, a query (SAS) or a fragment.` };
+  }
+  return { url };
+}
+
 /** A positive number of minutes, at most the 360 minutes a GitHub-hosted job may run. */
 export function parseMinutes(value: string): { minutes?: number; problem?: string } {
   const minutes = Number(value);

@@ -45,6 +45,13 @@ export class RunReport {
     return this.failure ? 'failed' : 'succeeded';
   }
 
+  /** The `stages` output: every stage in order with its status, duration and outcome. */
+  stagesJson(): string {
+    return JSON.stringify(
+      this.stages.map(({ name, status, durationMs, outcome }) => ({ name, status, durationMs, outcome }))
+    );
+  }
+
   record(stage: StageRecord): void {
     this.stages.push(stage);
   }

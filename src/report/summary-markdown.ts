@@ -2,6 +2,7 @@ import { formatDuration } from '../azure/deadline.js';
 import { describeProblem } from '../errors.js';
 import type { StageResults } from '../stages/stage.js';
 import { renderInfraSummary } from './infra-summary.js';
+import { renderMlSummary } from './ml-summary.js';
 import type { RunReport, StageStatus } from './run-report.js';
 
 const STATUS_ICON: Record<StageStatus, string> = { succeeded: '✅', failed: '❌', 'not run': '⏭️' };
@@ -32,6 +33,7 @@ export function renderSummary(
     lines.push('');
   }
   if (results.infra) lines.push(...renderInfraSummary(results.infra));
+  if (results.ml) lines.push(...renderMlSummary(results.ml));
   lines.push(
     `<sub>Correlation id \`${report.correlationId}\` is sent with every Azure request of this run.</sub>`,
     ''

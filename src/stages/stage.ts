@@ -3,6 +3,7 @@ import type { Deadline } from '../azure/deadline.js';
 import type { ActionConfig } from '../config/config.js';
 import type { InfraResult } from '../infra/infra-result.js';
 import type { Log } from '../log.js';
+import type { MlResult } from '../ml/ml-result.js';
 
 /**
  * Names of the stages in the order a run goes through them. `configuration` and `sign-in` come first so a
@@ -27,6 +28,7 @@ export interface StageResults {
   tenantId?: string;
   resourceGroup?: { name: string; location: string; exists: boolean };
   infra?: InfraResult;
+  ml?: MlResult;
 }
 
 /** Everything a stage may use. Stages get typed config, never inputs or the process environment. */

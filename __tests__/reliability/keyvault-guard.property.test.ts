@@ -1,0 +1,399 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ActionRun } from '../../harness/run-action.js';
+import { CANARY, CanaryWatch } from './support/canary.js';
+import { lostGrants, type PolicyEntry } from './support/policy-grants.js';
+import { startReliabilityBench, type ReliabilityBench } from './support/reliability-bench.js';
+import { seededRandom, suiteSeed, type SeededRandom } from './support/seeded-random.js';
+
+/**
+ * Property: with `key-vault-policy: preserve`, no deployment loses an access policy.
+ *
+ * Every round runs entirely through dist/index.js (the bundled action, as the runner runs it) against one
+ * stand-in and one vault — a round costs about 0.4 s, so all rounds go end to end; nothing is checked
+ * in-process only. Each round: random out-of-band adds and removes (whole entries or single permissions) by a
+ * second identity through the real @azure/arm-keyvault client; a freshly generated template written into the
+ * workspace whose own `accessPolicies` gain or lose entries (literal or expression, odd casing, compound
+ * identities) and whose other vault properties sometimes change (so the vault PUT is sometimes sent and
+ * sometimes skipped; now and then `enableSoftDelete: false`); then a redeploy, now and then as a dry run
+ * (which must write nothing and change no grant). After it: every grant the vault held just before the deploy is still
+ * held, and every grant the template declares is held. Zero losses.
+ *
+ * The seed is printed; `RELIABILITY_SEED=<seed>` replays the same rounds.
+ */
+
+const ROUNDS = 60;
+const GROUP = 'rg-property';
+const VAULT = 'kv-property-guard';
+const SEED = suiteSeed();
+
+const PERMISSIONS = {
+  keys: ['get', 'list', 'wrapKey', 'unwrapKey', 'sign'],
+  secrets: ['get', 'list', 'set', 'delete'],
+  certificates: ['get', 'list', 'import'],
+  storage: ['get', 'list']
+} as const;
+type Kind = keyof typeof PERMISSIONS;
+
+const principals = (prefix: string, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `${prefix}-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
+/** Principals only the template grants, only out-of-band writers grant, and both. */
+const TEMPLATE_PRINCIPALS = principals('7e000000', 4);
+const OUT_OF_BAND_PRINCIPALS = principals('0b000000', 5);
+const SHARED_PRINCIPALS = principals('5a000000', 2);
+const COMPOUND_APPLICATION = 'c0000000-0000-4000-8000-00000000a991';
+
+function randomPermissions(random: SeededRandom, oddCase = false): PolicyEntry['permissions'] {
+  const permissions: PolicyEntry['permissions'] = {};
+  for (const kind of Object.keys(PERMISSIONS) as Kind[]) {
+    if (!random.chance(kind === 'secrets' ? 0.8 : 0.35)) continue;
+    const chosen = random.subset(PERMISSIONS[kind], 0.5);
+    if (chosen.length === 0) chosen.push(random.pick(PERMISSIONS[kind]));
+    // ARM compares permissions case-insensitively; templates in the wild write 'Get' as often as 'get'.
+    permissions[kind] = chosen.map(p =>
+      oddCase && random.chance(0.5) ? p[0]!.toUpperCase() + p.slice(1) : p
+    );
+  }
+  if (Object.keys(permissions).length === 0) permissions.secrets = ['get'];
+  return permissions;
+}
+
+interface GeneratedTemplate {
+  json: Record<string, unknown>;
+  /** The template's own entries, as ARM will evaluate them. */
+  ownEntries: PolicyEntry[];
+  description: string;
+}
+
+/** A vault template whose own access policies and other properties vary from round to round. */
+function generateTemplate(random: SeededRandom, tenantId: string): GeneratedTemplate {
+  const pool = [...TEMPLATE_PRINCIPALS, ...SHARED_PRINCIPALS];
+  const ownEntries: PolicyEntry[] = random.subset(pool, 0.4).map(objectId => ({
+    tenantId,
+    objectId: random.chance(0.15) ? objectId.toUpperCase() : objectId,
+    ...(random.chance(0.15) ? { applicationId: COMPOUND_APPLICATION } : {}),
+    permissions: randomPermissions(random, true)
+  }));
+  const asExpression = ownEntries.length > 0 && random.chance(0.3);
+  const tenantExpression = random.chance(0.5);
+  const declared = asExpression
+    ? `[createArray(${ownEntries.map(entry => `json('${JSON.stringify({ ...entry, tenantId: '__TENANT__' }).replace('"__TENANT__"', '"' + tenantId + '"')}')`).join(', ')})]`
+    : ownEntries.map(entry => ({
+        ...entry,
+        tenantId: tenantExpression ? '[subscription().tenantId]' : tenantId
+      }));
+  const tags = random.chance(0.5) ? { generation: String(random.int(1, 4)) } : undefined;
+  const enabledForDeployment = random.chance(0.3);
+  const softDeleteOff = random.chance(0.1);
+  const json = {
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: {
+      vaultName: { type: 'string', defaultValue: VAULT },
+      adminPassword: { type: 'securestring' }
+    },
+    resources: [
+      {
+        type: 'Microsoft.KeyVault/vaults',
+        apiVersion: '2023-07-01',
+        name: "[parameters('vaultName')]",
+        location: '[resourceGroup().location]',
+        ...(tags ? { tags } : {}),
+        properties: {
+          tenantId: '[subscription().tenantId]',
+          sku: { family: 'A', name: 'standard' },
+          accessPolicies: declared,
+          // Turning soft delete off over a vault that has it on is refused by Azure: the guard drops the flag.
+          enableSoftDelete: !softDeleteOff,
+          enabledForDeployment
+        }
+      },
+      {
+        type: 'Microsoft.KeyVault/vaults/secrets',
+        apiVersion: '2023-07-01',
+        name: "[format('{0}/admin-password', parameters('vaultName'))]",
+        dependsOn: ["[resourceId('Microsoft.KeyVault/vaults', parameters('vaultName'))]"],
+        properties: { value: "[parameters('adminPassword')]" }
+      }
+    ]
+  };
+  const description =
+    `template: ${ownEntries.length} own entr${ownEntries.length === 1 ? 'y' : 'ies'}` +
+    `${asExpression ? ' (as expression)' : ''}, tags ${JSON.stringify(tags ?? null)}, enabledForDeployment ${enabledForDeployment}` +
+    `${softDeleteOff ? ', enableSoftDelete false' : ''}`;
+  return { json, ownEntries, description };
+}
+
+describe(`Key Vault guard property: ${ROUNDS} seeded rounds through dist/index.js (seed ${SEED})`, () => {
+  let bench: ReliabilityBench;
+  const canaries = new CanaryWatch();
+
+  beforeAll(async () => {
+    console.log(`Key Vault guard property: seed ${SEED} (replay with RELIABILITY_SEED=${SEED})`);
+    bench = await startReliabilityBench();
+    bench.write('property.parameters.json', {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { adminPassword: { value: CANARY } }
+    });
+  });
+  afterAll(async () => {
+    await bench?.stop();
+  });
+
+  const vaults = () => bench.clients.factory.keyVault().vaults;
+  const policies = async (): Promise<PolicyEntry[]> =>
+    ((await vaults().get(GROUP, VAULT)).properties.accessPolicies ?? []) as PolicyEntry[];
+
+  async function outOfBandChanges(random: SeededRandom, tenantId: string): Promise<string[]> {
+    const done: string[] = [];
+    for (let i = random.int(0, 3); i > 0; i--) {
+      const current = await policies();
+      const removing = current.length > 0 && random.chance(0.4);
+      if (removing) {
+        const target = random.pick(current);
+        // Remove either the whole entry or some of its permissions.
+        const whole = random.chance(0.5);
+        const permissions: PolicyEntry['permissions'] = {};
+        for (const [kind, list] of Object.entries(target.permissions ?? {}) as [
+          Kind,
+          string[] | undefined
+        ][]) {
+          if (!list) continue;
+          const taken = whole ? list : random.subset(list, 0.5);
+          if (taken.length > 0) permissions[kind] = taken;
+        }
+        if (Object.keys(permissions).length === 0) continue;
+        await vaults().updateAccessPolicy(GROUP, VAULT, 'remove', {
+          properties: { accessPolicies: [{ ...target, permissions }] }
+        });
+        done.push(`remove ${target.objectId} ${JSON.stringify(permissions)}`);
+      } else {
+        const objectId = random.pick([
+          ...OUT_OF_BAND_PRINCIPALS,
+          ...SHARED_PRINCIPALS,
+          ...TEMPLATE_PRINCIPALS
+        ]);
+        const entry = {
+          tenantId,
+          objectId,
+          ...(random.chance(0.1) ? { applicationId: COMPOUND_APPLICATION } : {}),
+          permissions: randomPermissions(random)
+        };
+        await vaults().updateAccessPolicy(GROUP, VAULT, 'add', { properties: { accessPolicies: [entry] } });
+        done.push(`add ${objectId} ${JSON.stringify(entry.permissions)}`);
+      }
+    }
+    return done;
+  }
+
+  function expectSucceeded(run: ActionRun, context: string): void {
+    expect({
+      exitCode: run.exitCode,
+      status: run.outputs.status,
+      context,
+      log: run.exitCode ? run.stdout.slice(-3000) : ''
+    }).toEqual({
+      exitCode: 0,
+      status: 'succeeded',
+      context,
+      log: ''
+    });
+  }
+
+  it('loses no access policy in any round, and grants every entry the template declares', async () => {
+    const random = seededRandom(SEED);
+    const tenantId = bench.emulator.facts.tenantId;
+    const deploy = (round: number, extra: Record<string, string> = {}) =>
+      bench.run({
+        'resource-group': GROUP,
+        location: 'westeurope',
+        template: 'property.json',
+        parameters: 'property.parameters.json',
+        'key-vault-policy': 'preserve',
+        'what-if': random.chance(0.5) ? 'true' : 'false',
+        'template-deployment-name': `property-${round}`,
+        ...extra
+      });
+
+    const first = generateTemplate(random, tenantId);
+    bench.write('property.json', first.json);
+    const created = canaries.watch('property setup', await deploy(0), true);
+    expectSucceeded(created, 'setup deployment');
+
+    const outcomes = {
+      vaultRewritten: 0,
+      vaultLeftAlone: 0,
+      dryRuns: 0,
+      grantsChecked: 0,
+      slowestRunMs: 0
+    };
+    for (let round = 1; round <= ROUNDS; round++) {
+      const changes = await outOfBandChanges(random, tenantId);
+      const template = generateTemplate(random, tenantId);
+      bench.write('property.json', template.json);
+      // Some rounds are dry runs, which must change nothing at all. Complete mode stays out of the rounds
+      // until the DEFECT below ('… in Complete mode') is fixed: with it, an unchanged vault is deleted.
+      const mode = 'Incremental';
+      const dryRun = random.chance(0.1);
+      const before = await policies();
+
+      const started = Date.now();
+      bench.emulator.requestLog.clear();
+      const run = canaries.watch(
+        `property round ${round}`,
+        await deploy(round, { 'deployment-mode': mode, 'dry-run': String(dryRun) }),
+        true
+      );
+      const context =
+        `seed ${SEED}, round ${round} (${mode}${dryRun ? ', dry run' : ''}): ` +
+        `out-of-band [${changes.join('; ')}]; ${template.description}`;
+      expectSucceeded(run, context);
+      const after = await policies();
+      expect({
+        context,
+        lostFromBefore: lostGrants(before, after),
+        missingOwn: dryRun ? [] : lostGrants(template.ownEntries, after),
+        gainedInDryRun: dryRun ? lostGrants(after, before) : [],
+        writesInDryRun: dryRun ? bench.emulator.requestLog.writes().map(w => `${w.method} ${w.path}`) : []
+      }).toEqual({ context, lostFromBefore: [], missingOwn: [], gainedInDryRun: [], writesInDryRun: [] });
+      if (dryRun) {
+        outcomes.dryRuns += 1;
+        continue;
+      }
+      // The vault PUT happens inside the template deployment; the guard's log line says which path it took.
+      const rewritten = /kept verbatim/.test(run.stdout);
+      expect({ context, decided: rewritten || /not rewritten/.test(run.stdout) }).toEqual({
+        context,
+        decided: true
+      });
+      outcomes[rewritten ? 'vaultRewritten' : 'vaultLeftAlone'] += 1;
+      outcomes.grantsChecked += before.length + template.ownEntries.length;
+      outcomes.slowestRunMs = Math.max(outcomes.slowestRunMs, Date.now() - started);
+    }
+    console.log(
+      `Key Vault guard property (seed ${SEED}): ${ROUNDS} rounds, zero losses; ${JSON.stringify(outcomes)}`
+    );
+    // Both paths of the guard (vault rewritten with its current list, vault left unwritten) were exercised.
+    expect(outcomes.vaultRewritten).toBeGreaterThan(0);
+    expect(outcomes.vaultLeftAlone).toBeGreaterThan(0);
+  });
+
+  // DEFECT: in Complete mode the guard deletes the vault it is meant to protect. For a vault the template leaves
+  // unchanged (and for every existing vault under skip-existing) the guard sets the vault's `condition` to false
+  // (src/keyvault/guard-template.ts); since api-version 2019-05-10 ARM's Complete mode deletes resources whose
+  // condition is false, so the vault is deleted (soft-deleted, with its secrets and every access policy), and
+  // the run then fails with "existed before the deployment but is soft-deleted after it … a defect in the
+  // action". Input: the same template twice, the second time with `deployment-mode: Complete`. Expected: the
+  // vault stays active with its policies; actual: vault soft-deleted, exit 1. (Found by the property rounds
+  // with seed 309528434, round 30.)
+  it.skip.each(['preserve', 'skip-existing'])(
+    'keeps an unchanged vault, and its policies, in Complete mode (%s)',
+    async policy => {
+      const group = `rg-property-complete-${policy}`;
+      const inputs = {
+        'resource-group': group,
+        location: 'westeurope',
+        template: 'complete.json',
+        parameters: 'property.parameters.json'
+      };
+      const random = seededRandom(1);
+      const template = generateTemplate(random, bench.emulator.facts.tenantId);
+      bench.write('complete.json', template.json);
+      expect((await bench.run({ ...inputs, 'template-deployment-name': 'complete-0' })).exitCode).toBe(0);
+      const added = {
+        tenantId: bench.emulator.facts.tenantId,
+        objectId: OUT_OF_BAND_PRINCIPALS[1]!,
+        permissions: { secrets: ['get'] }
+      };
+      await vaults().updateAccessPolicy(group, VAULT, 'add', { properties: { accessPolicies: [added] } });
+
+      const run = await bench.run({
+        ...inputs,
+        'deployment-mode': 'Complete',
+        'key-vault-policy': policy,
+        'template-deployment-name': 'complete-1'
+      });
+      expect({
+        exitCode: run.exitCode,
+        error: run.annotations.find(a => a.level === 'error')?.message
+      }).toEqual({
+        exitCode: 0,
+        error: undefined
+      });
+      const after = ((await vaults().get(group, VAULT)).properties.accessPolicies ?? []) as PolicyEntry[];
+      expect(lostGrants([added, ...template.ownEntries], after)).toEqual([]);
+    }
+  );
+
+  // DEFECT: a policy added out of band while a run is in flight — after the guard read the vault, before the
+  // deployment's vault PUT — is wiped: the PUT carries the list read earlier, verification only checks the
+  // policies read before the run, and the run reports success without a warning. Reproduced here by holding
+  // the deployment PUT for 1.5 s (delayMs) and adding a policy meanwhile; in Azure the window is what-if plus
+  // ARM's own ordering up to the vault, often tens of seconds. Expected: the policy survives (or the run fails
+  // or warns); actual: it is gone and the run succeeded.
+  it.skip('keeps a policy added while the deployment is in flight', async () => {
+    const tenantId = bench.emulator.facts.tenantId;
+    const group = 'rg-property-race';
+    const template = (generation: string) => ({
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          type: 'Microsoft.KeyVault/vaults',
+          apiVersion: '2023-07-01',
+          name: 'kv-property-race',
+          location: '[resourceGroup().location]',
+          tags: { generation },
+          properties: {
+            tenantId: '[subscription().tenantId]',
+            sku: { family: 'A', name: 'standard' },
+            accessPolicies: [
+              {
+                tenantId: '[subscription().tenantId]',
+                objectId: TEMPLATE_PRINCIPALS[0],
+                permissions: { secrets: ['get'] }
+              }
+            ]
+          }
+        }
+      ]
+    });
+    const inputs = { 'resource-group': group, location: 'westeurope', template: 'race.json' };
+    bench.write('race.json', template('1'));
+    expect((await bench.run({ ...inputs, 'template-deployment-name': 'race-0' })).exitCode).toBe(0);
+
+    bench.write('race.json', template('2'));
+    bench.emulator.faults.add({
+      method: 'PUT',
+      path: `/subscriptions/*/resourcegroups/${group}/providers/Microsoft.Resources/deployments/race-1`,
+      delayMs: 1500,
+      times: 1
+    });
+    bench.emulator.requestLog.clear();
+    const running = bench.run({ ...inputs, 'template-deployment-name': 'race-1' });
+    try {
+      // Wait until the deployment PUT is being held: what-if has answered, so the guard has read the vault.
+      while (!bench.emulator.requestLog.entries().some(e => /operationResults/i.test(e.path)))
+        await new Promise(resolve => setTimeout(resolve, 25));
+      await new Promise(resolve => setTimeout(resolve, 100));
+      const added = {
+        tenantId,
+        objectId: OUT_OF_BAND_PRINCIPALS[0]!,
+        permissions: { secrets: ['get', 'list'] }
+      };
+      await vaults().updateAccessPolicy(group, 'kv-property-race', 'add', {
+        properties: { accessPolicies: [added] }
+      });
+      const run = await running;
+      const after = ((await vaults().get(group, 'kv-property-race')).properties.accessPolicies ??
+        []) as PolicyEntry[];
+      expect({ exitCode: run.exitCode, lost: lostGrants([added], after) }).toEqual({ exitCode: 0, lost: [] });
+    } finally {
+      bench.emulator.faults.clear();
+    }
+  });
+
+  it('never shows the securestring canary and always registers it as a mask', () => {
+    expect(canaries.count).toBe(ROUNDS + 1);
+    expect(canaries.violations()).toEqual([]);
+  });
+});

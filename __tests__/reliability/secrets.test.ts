@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActionRun } from '../../harness/run-action.js';
+import { CANARY, visibleText } from './support/canary.js';
+import { startReliabilityBench, type ReliabilityBench } from './support/reliability-bench.js';
+
+/**
+ * Secrets: securestring canaries, given through the parameters file or inline, on the paths most likely to
+ * leak them — success with what-if in the summary, runner debug logging, ARM errors that quote the value, a
+ * secure template output, refusals of the value itself. Each run: the canary is nowhere in the masked log,
+ * stderr, summary or outputs, and is registered with `::add-mask::` before the first line that could show it.
+ * (The property, corpus and fault-matrix files check the same on every one of their runs.)
+ */
+
+const FIXTURES = new URL('../fixtures/reliability/', import.meta.url);
+const INLINE_CANARY = 'Canary-Inline-Override-3a8d41e6';
+
+const template = (resources: unknown[], extra: Record<string, unknown> = {}) => ({
+  contentVersion: '1.0.0.0',
+  parameters: {
+    adminPassword: { type: 'securestring' },
+    ...((extra.parameters as object) ?? {})
+  },
+  resources,
+  ...(extra.outputs ? { outputs: extra.outputs } : {})
+});
+
+describe('secrets: securestring canaries never visible, always masked (dist/index.js)', () => {
+  let bench: ReliabilityBench;
+
+  beforeAll(async () => {
+    bench = await startReliabilityBench();
+    for (const name of ['corpus-template.json', 'corpus-template.parameters.json'])
+      copyFileSync(new URL(name, FIXTURES), join(bench.workspace, name));
+    bench.write('canary.parameters.json', { parameters: { adminPassword: { value: CANARY } } });
+    // ARM quotes an invalid vault name back in its error (VaultNameNotValid): here the name is the secure value.
+    bench.write(
+      'secret-in-error.json',
+      template([
+        {
+          type: 'Microsoft.KeyVault/vaults',
+          apiVersion: '2023-07-01',
+          name: "[concat(parameters('adminPassword'), '--')]",
+          location: '[resourceGroup().location]',
+          properties: {
+            tenantId: '[subscription().tenantId]',
+            sku: { family: 'A', name: 'standard' },
+            accessPolicies: []
+          }
+        }
+      ])
+    );
+    bench.write(
+      'secure-output.json',
+      template([], {
+        outputs: {
+          password: { type: 'securestring', value: "[parameters('adminPassword')]" },
+          passwordLength: { type: 'int', value: "[length(parameters('adminPassword'))]" }
+        }
+      })
+    );
+    bench.write(
+      'secret-allowed-values.json',
+      template([], {
+        parameters: { adminPassword: { type: 'securestring', allowedValues: ['Something-Else-1'] } }
+      })
+    );
+    bench.write(
+      'secret-wrong-type.json',
+      template([], { parameters: { adminPassword: { type: 'secureobject' } } })
+    );
+  });
+  afterAll(async () => {
+    await bench?.stop();
+  });
+
+  function expectKept(run: ActionRun, secrets: string[], masked: boolean): void {
+    for (const secret of secrets) {
+      expect({ secret, visible: visibleText(run).includes(secret) }).toEqual({ secret, visible: false });
+      if (!masked) continue;
+      expect(run.masks).toContain(secret);
+      // The mask must come before any line that carries the value, or the runner shows that line unmasked.
+      const maskLine = run.stdout.indexOf(`::add-mask::${secret}`);
+      const firstUse = run.stdout.replace(`::add-mask::${secret}`, '').indexOf(secret);
+      expect({ secret, maskedFirst: firstUse === -1 || maskLine < firstUse }).toEqual({
+        secret,
+        maskedFirst: true
+      });
+    }
+  }
+
+  it('success with what-if changes in the summary, file and inline canaries', async () => {
+    const run = await bench.run({
+      'resource-group': 'rg-secrets',
+      location: 'westeurope',
+      template: 'corpus-template.json',
+      parameters: `corpus-template.parameters.json\nadminPassword=${INLINE_CANARY}`
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.summary).toMatch(/what-if|Create|Modify/i);
+    expectKept(run, [INLINE_CANARY], true);
+    expect(visibleText(run)).not.toContain(CANARY);
+  });
+
+  it('a re-run with runner debug logging on', async () => {
+    const run = await bench.run(
+      {
+        'resource-group': 'rg-secrets',
+        location: 'westeurope',
+        template: 'corpus-template.json',
+        parameters: 'corpus-template.parameters.json'
+      },
+      { env: { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' } }
+    );
+    expect(run.exitCode).toBe(0);
+    expectKept(run, [CANARY], true);
+  });
+
+  it('an ARM error that quotes the secure value back: the log stays masked', async () => {
+    const run = await bench.run({
+      'resource-group': 'rg-secrets',
+      template: 'secret-in-error.json',
+      parameters: 'canary.parameters.json'
+    });
+    expect([run.exitCode, run.outputs['failed-stage']]).toEqual([1, 'infra']);
+    expect(run.masks).toContain(CANARY);
+    expect(run.visibleLog + run.stderr).not.toContain(CANARY);
+  });
+
+  // DEFECT: a secure value that flows into a resource name (here a vault named from a securestring) is written
+  // raw into the job summary (failed-resources table, Key Vaults table, what-if table) and into the `key-vaults`
+  // output; the runner masks the log only. Expected: redacted (***) in summary and outputs, as in the log.
+  it.skip('an ARM error that quotes the secure value back: summary and outputs redact it', async () => {
+    const run = await bench.run({
+      'resource-group': 'rg-secrets',
+      template: 'secret-in-error.json',
+      parameters: 'canary.parameters.json'
+    });
+    expect([run.exitCode, run.outputs['failed-stage']]).toEqual([1, 'infra']);
+    expectKept(run, [CANARY], true);
+  });
+
+  it('a securestring template output is left out of template-outputs', async () => {
+    const run = await bench.run({
+      'resource-group': 'rg-secrets',
+      template: 'secure-output.json',
+      parameters: 'canary.parameters.json'
+    });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.outputs['template-outputs']!)).toEqual({ passwordLength: CANARY.length });
+    expectKept(run, [CANARY], true);
+  });
+
+  // DEFECT: ARM never returns the value of a securestring output (the stand-in, like ARM, sends only its type),
+  // yet src/infra/template-outputs.ts turns the missing value into the text "null", and the adapter sets a step
+  // output `password` = "null" and registers "null" with ::add-mask::, so the runner then replaces every later
+  // "null" in the job's log with ***. Expected: no step output (or an empty one) and no mask for "null".
+  it.skip('a securestring template output without a value sets no "null" output and no "null" mask', async () => {
+    const run = await bench.run({
+      'resource-group': 'rg-secrets',
+      template: 'secure-output.json',
+      parameters: 'canary.parameters.json'
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.password ?? '').not.toBe('null');
+    expect(run.masks).not.toContain('null');
+  });
+
+  it('a refused secure value (wrong type) is not echoed', async () => {
+    const run = await bench.run({
+      'resource-group': 'rg-secrets',
+      template: 'secret-wrong-type.json',
+      parameters: 'canary.parameters.json'
+    });
+    expect([run.exitCode, run.outputs['failed-stage']]).toEqual([1, 'configuration']);
+    expectKept(run, [CANARY], false);
+  });
+
+  // DEFECT: a securestring value outside the parameter's allowedValues is quoted in the configuration error
+  // ("parameter 'adminPassword' is \"<value>\"; allowed: …", src/arm/parameter-checks.ts checkAllowed), and
+  // configuration errors are reported before any mask is registered (src/main.ts masks after parseConfig), so
+  // the runner shows the secret in the log, the annotation and the job summary.
+  it.skip('a refused secure value (not in allowedValues) is not echoed', async () => {
+    const run = await bench.run({
+      'resource-group': 'rg-secrets',
+      template: 'secret-allowed-values.json',
+      parameters: 'canary.parameters.json'
+    });
+    expect([run.exitCode, run.outputs['failed-stage']]).toEqual([1, 'configuration']);
+    expectKept(run, [CANARY], false);
+  });
+});

@@ -1,0 +1,173 @@
+import type { InputName, RawInputs } from '../action/inputs.js';
+import type { ConfigurationProblem } from '../errors.js';
+import { applyMlOverrides, type MlInputOverrides } from '../ml/ml-overrides.js';
+import type { DeploymentSpec, EndpointSpec } from '../ml/ml-specs.js';
+import { parseDeploymentYaml, parseEndpointYaml, type Parsed } from '../ml/ml-yaml.js';
+import { parseBoolean } from './choices.js';
+import type { RunnerContext } from './runner-context.js';
+import { parseHttpsUrl } from './validators.js';
+import { readWorkspaceFile } from './workspace-files.js';
+
+/**
+ * How traffic moves to a new deployment once it succeeded: all of it (`blue-green`, `all`), or a canary
+ * percentage while the deployments that served before keep the rest.
+ */
+export type TrafficPolicy = { kind: 'blue-green' } | { kind: 'all' } | { kind: 'canary'; percent: number };
+
+/** The model stages' configuration: what to deploy where, and how traffic moves. */
+export interface MlConfig {
+  workspace: string;
+  endpoint: EndpointSpec;
+  deployment: DeploymentSpec;
+  traffic: TrafficPolicy;
+  /** Keep the deployments that served before at 0% (true), or delete them once traffic moved. */
+  keepPrevious: boolean;
+  /**
+   * The default datastore's blob service URL when it is not `https://<account>.blob.<endpoint suffix>` as the
+   * datastore states it (input `blob-endpoint`).
+   */
+  blobEndpoint?: string;
+  /** `dry-run`: the model stages upload and register, so a dry run leaves them out entirely. */
+  dryRun: boolean;
+}
+
+/** The inputs that ask for a model deployment; `traffic` and `keep-previous` have defaults and do not. */
+const ML_INPUTS = [
+  'workspace',
+  'endpoint-file',
+  'deployment-file',
+  'endpoint-name',
+  'model-path',
+  'model-name',
+  'scoring-script',
+  'code-path',
+  'conda-file',
+  'image',
+  'instance-type',
+  'instance-count',
+  'compute',
+  'blob-endpoint'
+] as const satisfies readonly InputName[];
+
+type Report = (problem: ConfigurationProblem) => void;
+
+/**
+ * Reads `endpoint-file` and `deployment-file`, applies the inputs over them and checks the result is a complete
+ * deployment. Undefined when no model input is set; every problem (YAML line, path, input) is reported.
+ */
+export function loadMlConfig(inputs: RawInputs, runner: RunnerContext, report: Report): MlConfig | undefined {
+  if (!ML_INPUTS.some(name => inputs[name] !== '')) return undefined;
+  const traffic = parseTraffic(inputs.traffic, report);
+  const keepPrevious = parseBoolean('keep-previous', inputs['keep-previous']);
+  if (keepPrevious.problem) report(keepPrevious.problem);
+  // Reported by the infra configuration when invalid; here only its value matters.
+  const dryRun = parseBoolean('dry-run', inputs['dry-run']).value ?? false;
+
+  const endpointFile = readYaml(inputs, runner, 'endpoint-file', report, parseEndpointYaml);
+  const deploymentFile = readYaml(inputs, runner, 'deployment-file', report, parseDeploymentYaml);
+  const instanceCount = parseInstanceCount(inputs['instance-count'], report);
+  let blobEndpoint: string | undefined;
+  if (inputs['blob-endpoint']) {
+    const parsed = parseHttpsUrl(inputs['blob-endpoint']);
+    if (parsed.problem) report({ input: 'blob-endpoint', message: parsed.problem });
+    blobEndpoint = parsed.url?.href.replace(/\/+$/, '');
+  }
+  const overrides: MlInputOverrides = compactOverrides({
+    workspace: inputs.workspace,
+    endpointName: inputs['endpoint-name'],
+    modelPath: inputs['model-path'],
+    modelName: inputs['model-name'],
+    scoringScript: inputs['scoring-script'],
+    codePath: inputs['code-path'],
+    condaFile: inputs['conda-file'],
+    image: inputs.image,
+    instanceType: inputs['instance-type'],
+    compute: inputs.compute
+  });
+  if (instanceCount !== undefined) overrides.instanceCount = instanceCount;
+  // A file that failed to parse is already reported; completeness checks would only repeat its fields.
+  if (endpointFile === 'invalid' || deploymentFile === 'invalid') return undefined;
+  const { target, problems } = applyMlOverrides(
+    {
+      ...(endpointFile ? { endpoint: endpointFile } : {}),
+      ...(deploymentFile ? { deployment: deploymentFile } : {})
+    },
+    overrides,
+    runner.workspace
+  );
+  problems.forEach(report);
+  if (target) unsupportedFeatures(target.deployment).forEach(report);
+  if (!target || !traffic || keepPrevious.value === undefined) return undefined;
+  return {
+    ...target,
+    traffic,
+    keepPrevious: keepPrevious.value,
+    dryRun,
+    ...(blobEndpoint ? { blobEndpoint } : {})
+  };
+}
+
+/** `blue-green`, `all`, or a whole percentage 1–99 for a canary. */
+export function parseTraffic(value: string, report: Report): TrafficPolicy | undefined {
+  const word = value.toLowerCase();
+  if (word === 'blue-green' || word === 'all') return { kind: word };
+  const percent = /^\d+%?$/.test(value) ? Number(value.replace('%', '')) : NaN;
+  if (Number.isInteger(percent) && percent >= 1 && percent <= 99) return { kind: 'canary', percent };
+  report({
+    input: 'traffic',
+    message: `'${value}' is neither 'blue-green', 'all' nor a canary percentage from 1 to 99.`,
+    fix: "E.g. 'blue-green' (the default) or '10' to send 10% to the new deployment."
+  });
+  return undefined;
+}
+
+function parseInstanceCount(value: string, report: Report): number | undefined {
+  if (value === '') return undefined;
+  if (/^\d+$/.test(value) && Number(value) >= 1) return Number(value);
+  report({ input: 'instance-count', message: `'${value}' is not a whole number of instances (1 or more).` });
+  return undefined;
+}
+
+function readYaml<T>(
+  inputs: RawInputs,
+  runner: RunnerContext,
+  input: 'endpoint-file' | 'deployment-file',
+  report: Report,
+  parse: (file: { displayPath: string; absolutePath: string; text: string }, workspace: string) => Parsed<T>
+): T | 'invalid' | undefined {
+  if (!inputs[input]) return undefined;
+  const { file, problem } = readWorkspaceFile(runner.workspace, input, inputs[input]);
+  if (problem) report(problem);
+  if (!file) return 'invalid';
+  const parsed = parse(file, runner.workspace);
+  parsed.problems.forEach(report);
+  return parsed.spec ?? 'invalid';
+}
+
+/**
+ * What the stages cannot deploy yet, refused before any request rather than failing half-way: environments
+ * from a build context, and MLflow models without scoring code (no-code deployment).
+ */
+function unsupportedFeatures(deployment: DeploymentSpec): ConfigurationProblem[] {
+  const where = deployment.file ? { file: deployment.file } : {};
+  const problems: ConfigurationProblem[] = [];
+  if (deployment.environment?.kind === 'inline' && deployment.environment.build) {
+    problems.push({
+      ...where,
+      message: "'environment.build' (a Docker build context) is not supported by this action yet.",
+      fix: "Use 'image' with an optional 'conda_file', or register the environment and name it azureml:<name>:<version>."
+    });
+  }
+  if (!deployment.environment || !deployment.codeConfiguration) {
+    problems.push({
+      ...where,
+      message: 'deployments without an environment and scoring code (MLflow no-code) are not supported yet.',
+      fix: "Give a scoring script ('scoring-script') and an environment ('image')."
+    });
+  }
+  return problems;
+}
+
+function compactOverrides(values: Record<string, string>): MlInputOverrides {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')) as MlInputOverrides;
+}

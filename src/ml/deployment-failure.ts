@@ -1,0 +1,29 @@
+import { AzureOperationError, flattenDetails } from '../azure/azure-error.js';
+
+/**
+ * A new online deployment that ended in `Failed`. The operation itself was accepted (its last response is an
+ * HTTP 200 operation status), so "Azure refused" would mislead: the message says which deployment failed, with
+ * Azure's code and message, that traffic was not moved, and the correlation id.
+ */
+export class OnlineDeploymentFailedError extends AzureOperationError {
+  constructor(cause: AzureOperationError, deployment: string, endpoint: string, serving: string) {
+    super(
+      cause.operation,
+      cause.status,
+      cause.code,
+      cause.azureMessage,
+      cause.details,
+      cause.correlationId,
+      cause.requestId
+    );
+    this.name = 'OnlineDeploymentFailedError';
+    const lines = [
+      `Online deployment '${deployment}' on endpoint '${endpoint}' failed: ${cause.code}: ${cause.azureMessage}`,
+      ...flattenDetails(cause.details).map(detail => `  - ${detail.code}: ${detail.message}`),
+      `Traffic was not moved (${serving}). The container logs above show why it failed.`
+    ];
+    if (cause.correlationId)
+      lines.push(`Correlation id: ${cause.correlationId} (quote it to Azure support).`);
+    this.message = lines.join('\n');
+  }
+}

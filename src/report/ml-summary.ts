@@ -1,0 +1,44 @@
+import type { AssetVersionReport, MlResult } from '../ml/ml-result.js';
+import { describeTraffic } from '../ml/traffic-plan.js';
+
+/** The model part of the job summary: what was deployed where, what was reused, and where traffic went. */
+export function renderMlSummary(ml: MlResult): string[] {
+  const lines: string[] = [
+    `### Model deployment: endpoint \`${ml.endpointName}\` in workspace \`${ml.workspace}\``,
+    ''
+  ];
+  const assets: [string, AssetVersionReport | undefined][] = [
+    ['Model', ml.model],
+    ['Environment', ml.environment],
+    ['Code', ml.code]
+  ];
+  if (assets.some(([, asset]) => asset)) {
+    lines.push('| Asset | Version | Action | Content hash |', '| --- | --- | --- | --- |');
+    for (const [label, asset] of assets) {
+      if (!asset) continue;
+      const hash = asset.hash ? `\`${asset.hash.slice(0, 12)}\`` : '';
+      lines.push(`| ${label} | \`${asset.name}:${asset.version}\` | ${asset.action} | ${hash} |`);
+    }
+    lines.push('');
+  }
+  if (ml.deployment) {
+    lines.push(
+      `Deployment \`${ml.deployment.name}\`: ${ml.deployment.action}, ${ml.deployment.provisioningState}.`,
+      ''
+    );
+  }
+  if (ml.traffic) {
+    lines.push(
+      ml.traffic.changed
+        ? `Traffic: ${describeTraffic(ml.traffic.before)} → **${describeTraffic(ml.traffic.after)}**.`
+        : `Traffic unchanged: ${describeTraffic(ml.traffic.after)}.`,
+      ''
+    );
+  } else if (ml.deployment?.provisioningState === 'Failed') {
+    lines.push('Traffic was not moved: the deployments that served before keep serving.', '');
+  }
+  if (ml.deleted?.length)
+    lines.push(`Deleted (keep-previous: false): ${ml.deleted.map(d => `\`${d}\``).join(', ')}.`, '');
+  if (ml.endpoint?.scoringUri) lines.push(`Scoring URI: ${ml.endpoint.scoringUri}`, '');
+  return lines;
+}
