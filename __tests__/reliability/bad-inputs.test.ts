@@ -446,46 +446,41 @@ const ROWS: Row[] = [
   ['timeout-minutes: negative', { 'timeout-minutes': '-5' }, { input: 'timeout-minutes' }]
 ];
 
-/**
- * DEFECT rows (kept skipped so the suite stays green; see the report). An expression the engine cannot parse is
- * not refused offline: the action signs in, creates the resource group when it is missing (a write), and only
- * ARM's validate refuses the template — `failed-stage: infra`, at ARM's position in the minified request
- * ("line '1' and column '42'"), not the user's file and line.
- */
-const DEFECT_ROWS: Row[] = [
-  // DEFECT: expected exit 1 / failed-stage configuration / annotation with file / zero requests;
-  // actual failed-stage infra after sign-in, resource group GET + PUT (a write) and ARM validate.
+/** Expressions that do not parse: refused offline with the file and line, before any request. */
+const EXPRESSION_ROWS: Row[] = [
   [
     'expression: unclosed call',
     { template: 'expression-unclosed-call.json', parameters: '', 'resource-group': 'rg-defect-0' },
     { file: 'expression-unclosed-call.json' }
   ],
-  // DEFECT: expected exit 1 / failed-stage configuration / annotation with file+line / zero requests;
-  // actual failed-stage infra after sign-in, resource group GET (+PUT when missing) and ARM validate.
   [
     'expression: unterminated string',
     { template: 'expression-unterminated-string.json', parameters: '', 'resource-group': 'rg-defect-1' },
     { file: 'expression-unterminated-string.json' }
   ],
-  // DEFECT: same as above for tokens after the closing parenthesis.
   [
     'expression: tokens after the end',
     { template: 'expression-trailing-tokens.json', parameters: '', 'resource-group': 'rg-defect-2' },
     { file: 'expression-trailing-tokens.json' }
   ],
-  // DEFECT: same class when the unparsable expression sits in a variable the vault name uses.
   [
     'expression: syntax error in a variable',
     { template: 'expression-in-variable.json', parameters: '', 'resource-group': 'rg-defect-5' },
     { file: 'expression-in-variable.json' }
   ],
-  // DEFECT: same class outside Key Vaults: an unparsable expression in a storage account's location.
   [
     'expression: syntax error in a storage account location',
     { template: 'expression-in-property.json', parameters: '', 'resource-group': 'rg-defect-4' },
     { file: 'expression-in-property.json' }
-  ],
-  // DEFECT: same as above for a function ARM does not have.
+  ]
+];
+
+/**
+ * DEFECT (kept skipped so the suite stays green): a function ARM does not have parses, so it is not refused
+ * offline; ARM's validate refuses it after sign-in and the resource group write, at ARM's position in the
+ * minified request rather than the user's file and line.
+ */
+const DEFECT_ROWS: Row[] = [
   [
     'expression: unknown function in a vault name',
     { template: 'expression-unknown-function.json', parameters: '', 'resource-group': 'rg-defect-3' },
@@ -493,7 +488,7 @@ const DEFECT_ROWS: Row[] = [
   ]
 ];
 
-describe(`bad inputs: ${ROWS.length} invalid configurations, each refused before any request`, () => {
+describe(`bad inputs: ${ROWS.length + EXPRESSION_ROWS.length} invalid configurations, each refused before any request`, () => {
   let bench: ReliabilityBench;
   const canaries = new CanaryWatch();
 
@@ -519,7 +514,11 @@ describe(`bad inputs: ${ROWS.length} invalid configurations, each refused before
 
   it.each(ROWS)('%s', (description, inputs, expected) => expectRefused(description, inputs, expected));
 
-  // DEFECT: unparsable expressions reach Azure (a resource group write, then ARM validate); see DEFECT_ROWS.
+  it.each(EXPRESSION_ROWS)('%s', (description, inputs, expected) =>
+    expectRefused(description, inputs, expected)
+  );
+
+  // DEFECT: an unknown function reaches Azure (a resource group write, then ARM validate); see DEFECT_ROWS.
   it.skip.each(DEFECT_ROWS)('%s', (description, inputs, expected) =>
     expectRefused(description, inputs, expected)
   );
@@ -582,16 +581,13 @@ describe(`bad inputs: ${ROWS.length} invalid configurations, each refused before
     await expectAccepted('link-in.json');
   });
 
-  // DEFECT: src/config/workspace-files.ts decides "outside" with `relative(...).startsWith('..')`, so a file
-  // inside the workspace whose name starts with two dots ("..template.json") is refused as "outside the
-  // workspace". Expected: accepted like any other file; actual: exit 1, input 'template' outside the workspace.
-  it.skip('accepts a file inside the workspace whose name starts with two dots', async () => {
+  it('accepts a file inside the workspace whose name starts with two dots', async () => {
     copyFileSync(new URL('corpus-template.json', FIXTURES), join(bench.workspace, '..template.json'));
     await expectAccepted('..template.json');
   });
 
   it('never shows the canary, even in refusals of the parameter that holds it', () => {
-    expect(canaries.count).toBe(ROWS.length + 2);
+    expect(canaries.count).toBe(ROWS.length + EXPRESSION_ROWS.length + 3);
     expect(canaries.violations()).toEqual([]);
   });
 });

@@ -231,8 +231,7 @@ describe(`Key Vault guard property: ${ROUNDS} seeded rounds through dist/index.j
       const changes = await outOfBandChanges(random, tenantId);
       const template = generateTemplate(random, tenantId);
       bench.write('property.json', template.json);
-      // Some rounds are dry runs, which must change nothing at all. Complete mode stays out of the rounds
-      // until the DEFECT below ('… in Complete mode') is fixed: with it, an unchanged vault is deleted.
+      // Some rounds are dry runs, which must change nothing at all. Complete mode has its own test below.
       const mode = 'Incremental';
       const dryRun = random.chance(0.1);
       const before = await policies();
@@ -278,52 +277,49 @@ describe(`Key Vault guard property: ${ROUNDS} seeded rounds through dist/index.j
     expect(outcomes.vaultLeftAlone).toBeGreaterThan(0);
   });
 
-  // DEFECT: in Complete mode the guard deletes the vault it is meant to protect. For a vault the template leaves
-  // unchanged (and for every existing vault under skip-existing) the guard sets the vault's `condition` to false
-  // (src/keyvault/guard-template.ts); since api-version 2019-05-10 ARM's Complete mode deletes resources whose
-  // condition is false, so the vault is deleted (soft-deleted, with its secrets and every access policy), and
-  // the run then fails with "existed before the deployment but is soft-deleted after it … a defect in the
-  // action". Input: the same template twice, the second time with `deployment-mode: Complete`. Expected: the
-  // vault stays active with its policies; actual: vault soft-deleted, exit 1. (Found by the property rounds
-  // with seed 309528434, round 30.)
-  it.skip.each(['preserve', 'skip-existing'])(
-    'keeps an unchanged vault, and its policies, in Complete mode (%s)',
-    async policy => {
-      const group = `rg-property-complete-${policy}`;
-      const inputs = {
-        'resource-group': group,
-        location: 'westeurope',
-        template: 'complete.json',
-        parameters: 'property.parameters.json'
-      };
-      const random = seededRandom(1);
-      const template = generateTemplate(random, bench.emulator.facts.tenantId);
-      bench.write('complete.json', template.json);
-      expect((await bench.run({ ...inputs, 'template-deployment-name': 'complete-0' })).exitCode).toBe(0);
-      const added = {
-        tenantId: bench.emulator.facts.tenantId,
-        objectId: OUT_OF_BAND_PRINCIPALS[1]!,
-        permissions: { secrets: ['get'] }
-      };
-      await vaults().updateAccessPolicy(group, VAULT, 'add', { properties: { accessPolicies: [added] } });
+  // Found by these rounds (seed 309528434, round 30): Complete mode deletes a resource whose condition is false,
+  // which is how the guard left an unchanged vault alone. Fixed: in Complete mode the vault is always written.
+  // (skip-existing with Complete mode is refused as a configuration error.)
+  it.each(['preserve'])('keeps an unchanged vault, and its policies, in Complete mode (%s)', async policy => {
+    // The vault name is global: the Complete-mode run deploys the rounds' vault, in the rounds' group.
+    const group = GROUP;
+    const inputs = {
+      'resource-group': group,
+      location: 'westeurope',
+      template: 'complete.json',
+      parameters: 'property.parameters.json'
+    };
+    const random = seededRandom(1);
+    const template = generateTemplate(random, bench.emulator.facts.tenantId);
+    bench.write('complete.json', template.json);
+    const first = await bench.run({ ...inputs, 'template-deployment-name': 'complete-0' });
+    expect({ exitCode: first.exitCode, log: first.exitCode ? first.visibleLog.slice(-1500) : '' }).toEqual({
+      exitCode: 0,
+      log: ''
+    });
+    const added = {
+      tenantId: bench.emulator.facts.tenantId,
+      objectId: OUT_OF_BAND_PRINCIPALS[1]!,
+      permissions: { secrets: ['get'] }
+    };
+    await vaults().updateAccessPolicy(group, VAULT, 'add', { properties: { accessPolicies: [added] } });
 
-      const run = await bench.run({
-        ...inputs,
-        'deployment-mode': 'Complete',
-        'key-vault-policy': policy,
-        'template-deployment-name': 'complete-1'
-      });
-      expect({
-        exitCode: run.exitCode,
-        error: run.annotations.find(a => a.level === 'error')?.message
-      }).toEqual({
-        exitCode: 0,
-        error: undefined
-      });
-      const after = ((await vaults().get(group, VAULT)).properties.accessPolicies ?? []) as PolicyEntry[];
-      expect(lostGrants([added, ...template.ownEntries], after)).toEqual([]);
-    }
-  );
+    const run = await bench.run({
+      ...inputs,
+      'deployment-mode': 'Complete',
+      'key-vault-policy': policy,
+      'template-deployment-name': 'complete-1'
+    });
+    expect({
+      exitCode: run.exitCode,
+      error: run.annotations.find(a => a.level === 'error')?.message
+    }).toEqual({
+      exitCode: 0,
+      error: undefined
+    });
+    const after = ((await vaults().get(group, VAULT)).properties.accessPolicies ?? []) as PolicyEntry[];
+    expect(lostGrants([added, ...template.ownEntries], after)).toEqual([]);
+  });
 
   // DEFECT: a policy added out of band while a run is in flight — after the guard read the vault, before the
   // deployment's vault PUT — is wiped: the PUT carries the list read earlier, verification only checks the

@@ -152,11 +152,11 @@ describe('secrets: securestring canaries never visible, always masked (dist/inde
     expectKept(run, [CANARY], true);
   });
 
-  // DEFECT: ARM never returns the value of a securestring output (the stand-in, like ARM, sends only its type),
+  // Was a defect (fixed): ARM never returns the value of a securestring output (the stand-in, like ARM, sends only its type),
   // yet src/infra/template-outputs.ts turns the missing value into the text "null", and the adapter sets a step
   // output `password` = "null" and registers "null" with ::add-mask::, so the runner then replaces every later
   // "null" in the job's log with ***. Expected: no step output (or an empty one) and no mask for "null".
-  it.skip('a securestring template output without a value sets no "null" output and no "null" mask', async () => {
+  it('a securestring template output without a value sets no "null" output and no "null" mask', async () => {
     const run = await bench.run({
       'resource-group': 'rg-secrets',
       template: 'secure-output.json',
@@ -177,11 +177,11 @@ describe('secrets: securestring canaries never visible, always masked (dist/inde
     expectKept(run, [CANARY], false);
   });
 
-  // DEFECT: a securestring value outside the parameter's allowedValues is quoted in the configuration error
+  // Was a defect (fixed): a securestring value outside the parameter's allowedValues is quoted in the configuration error
   // ("parameter 'adminPassword' is \"<value>\"; allowed: …", src/arm/parameter-checks.ts checkAllowed), and
   // configuration errors are reported before any mask is registered (src/main.ts masks after parseConfig), so
   // the runner shows the secret in the log, the annotation and the job summary.
-  it.skip('a refused secure value (not in allowedValues) is not echoed', async () => {
+  it('a refused secure value (not in allowedValues) is not echoed', async () => {
     const run = await bench.run({
       'resource-group': 'rg-secrets',
       template: 'secret-allowed-values.json',
