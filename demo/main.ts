@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzureStandIn } from '../emulator/stand-in.js';
 import { renderSummaryPage } from '../harness/render-summary.js';
+import { describeProcesses, descendantsOf, stillRunning, type StartedProcess } from './processes.js';
 import type { DemoStage, Scene } from './scene.js';
 import { SCENES } from './scenes.js';
 
@@ -22,7 +23,12 @@ async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
   const workspace = mkdtempSync(join(tmpdir(), 'demo-workspace-'));
   cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
-  const emulator = await startAzureStandIn();
+  // tsx's own esbuild service is a child too, and outlives main(): only what the demo starts is counted.
+  const before = new Set(descendantsOf().map(p => p.pid));
+  // Scene 4's crash loop: Azure retries a crashing container for minutes; a few seconds show the same.
+  const emulator = await startAzureStandIn({
+    knobs: { mlImageBuildMs: 300, mlCrashLoopWindowMs: 4000, mlCrashLoopBackoffMs: 200 }
+  });
   const stage: DemoStage = {
     emulator,
     workspace,
@@ -41,18 +47,29 @@ async function main(): Promise<number> {
     }
   };
   let failures = 0;
+  const children: StartedProcess[] = [];
   try {
-    for (const [index, scene] of SCENES.entries())
+    for (const [index, scene] of SCENES.entries()) {
       failures += (await playScene(index + 1, scene, stage)) ? 0 : 1;
+      const known = new Set([...before, ...children.map(p => p.pid)]);
+      children.push(...descendantsOf().filter(p => !known.has(p.pid)));
+    }
   } finally {
     await emulator.stop();
     rmSync(workspace, { recursive: true, force: true });
   }
+  const left = await stillRunning(children);
+  console.log(
+    left.length === 0
+      ? `\n✔ every process the demo started has stopped (${describeProcesses(children)})`
+      : `\n✘ still running after the demo: ${left.map(p => `${p.command} (pid ${p.pid})`).join(', ')}`
+  );
+  const stopped = left.length === 0;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     `\n${failures === 0 ? '✅ every scene behaved as expected' : `❌ ${failures} scene(s) misbehaved`} (${seconds} s). Summaries: .demo/`
   );
-  return failures === 0 ? 0 : 1;
+  return failures === 0 && stopped ? 0 : 1;
 }
 
 async function playScene(number: number, scene: Scene, stage: DemoStage): Promise<boolean> {
@@ -70,10 +87,20 @@ async function playScene(number: number, scene: Scene, stage: DemoStage): Promis
     writeFileSync(join(OUT, `${name}.md`), run.summary);
     writeFileSync(
       join(OUT, `${name}.html`),
-      renderSummaryPage(run.summary, `Scene ${number}: ${scene.title}`)
+      readablePage(renderSummaryPage(run.summary, `Scene ${number}: ${scene.title}`))
     );
   });
   return result.checks.every(check => check.ok);
+}
+
+/**
+ * GitHub scrolls a wide code block sideways; a picture of the page (scripts/render-summaries.sh) cannot, so
+ * long lines wrap here, and names such as `kv-mlops-aq2tr7` are not split at their hyphens.
+ */
+function readablePage(html: string): string {
+  const style =
+    '<style>pre { white-space: pre-wrap; overflow-wrap: anywhere; } :not(pre) > code { white-space: nowrap; }</style>';
+  return html.replace('</head>', `${style}</head>`);
 }
 
 process.exitCode = await main();

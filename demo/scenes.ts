@@ -1,5 +1,6 @@
 import { outOfBandClients } from '../harness/azure-clients.js';
 import { runAction, type ActionRun } from '../harness/run-action.js';
+import { brokenScoringScriptScene } from './model-scene.js';
 import type { DemoStage, Scene, SceneResult } from './scene.js';
 
 /** An identity someone grants access by hand (the ML workspace's, an app's): what a template redeploy wipes. */
@@ -142,5 +143,6 @@ export const SCENES: Scene[] = [
         ]
       };
     }
-  }
+  },
+  brokenScoringScriptScene
 ];

@@ -1,0 +1,192 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { outOfBandClients, postScoring } from '../harness/azure-clients.js';
+import { runAction, type ActionRun } from '../harness/run-action.js';
+import { innermostUserFrame, parsePythonTraceback } from '../src/local/python-traceback.js';
+import type { DemoStage, Scene, SceneResult } from './scene.js';
+
+const RESOURCE_GROUP = 'rg-demo-mlops';
+/** The workspace examples/infra/ml-workspace.json creates (`mlw-<prefix>`, output `workspaceName`). */
+const WORKSPACE = 'mlw-mlops';
+const SCRIPT = 'src/score.py';
+
+/** The model step of examples/workflows/deploy-on-pr.yml, pointed at the stand-in. */
+function deployModel(stage: DemoStage): Promise<ActionRun> {
+  return runAction({
+    inputs: {
+      ...stage.azureInputs,
+      'resource-group': RESOURCE_GROUP,
+      workspace: WORKSPACE,
+      'endpoint-file': 'deploy/endpoint.yml',
+      'deployment-file': 'deploy/deployment.yml',
+      traffic: 'blue-green',
+      // The stand-in's storage is Azurite behind its HTTPS proxy, not <account>.blob.core.windows.net.
+      'blob-endpoint': stage.emulator.facts.blobEndpoint,
+      'timeout-minutes': '3'
+    },
+    env: stage.runnerEnv,
+    workspace: stage.workspace
+  });
+}
+
+/**
+ * A typo a reviewer easily misses: init() opens a file the model folder does not have. The container starts,
+ * init() raises FileNotFoundError, the container restarts until Azure gives up — the classic crash loop.
+ * Returns the line of the failing `open(` in the broken script, where the traceback must point.
+ */
+function breakScoringScript(workspace: string): number {
+  const file = join(workspace, SCRIPT);
+  const broken = readFileSync(file, 'utf8').replace('"linear.json"', '"weights.json"');
+  writeFileSync(file, broken);
+  return broken.split('\n').findIndex(line => line.includes('with open(path')) + 1;
+}
+
+interface EndpointView {
+  traffic: Record<string, number>;
+  predictions: unknown;
+}
+
+/** The endpoint as its users see it: Azure's traffic map (`onlineEndpoints.get`) and the answer to a request. */
+async function endpointView(stage: DemoStage, endpoint: string): Promise<EndpointView> {
+  if (!endpoint) return { traffic: {}, predictions: 'no endpoint' };
+  const clients = outOfBandClients(stage.emulator);
+  try {
+    const ml = clients.factory.machineLearning();
+    const found = await ml.onlineEndpoints.get(RESOURCE_GROUP, WORKSPACE, endpoint);
+    const keys = await ml.onlineEndpoints.listKeys(RESOURCE_GROUP, WORKSPACE, endpoint);
+    const request: unknown = JSON.parse(readFileSync(join(stage.workspace, 'sample-request.json'), 'utf8'));
+    const reply = await postScoring(stage.emulator, found.properties.scoringUri!, keys.primaryKey!, request);
+    return {
+      traffic: found.properties.traffic ?? {},
+      predictions: reply.status === 200 ? JSON.parse(reply.text) : `HTTP ${reply.status}: ${reply.text}`
+    };
+  } catch (error) {
+    // A scene reports what it saw; an endpoint that cannot be read fails its checks, not the whole demo.
+    return { traffic: {}, predictions: `unreadable: ${(error as Error).message}` };
+  } finally {
+    clients.dispose();
+  }
+}
+
+/**
+ * In Azure, creating the workspace (scene 1's template) also creates its datastores. The stand-in's template
+ * engine stores a workspace as a plain resource, so its ML API is asked once to provision the same workspace
+ * (existing properties kept): it adds `workspaceblobstore` and its Azurite container.
+ */
+async function provisionDatastores(stage: DemoStage): Promise<void> {
+  const clients = outOfBandClients(stage.emulator);
+  try {
+    await clients.factory
+      .machineLearning()
+      .workspaces.beginCreateOrUpdateAndWait(
+        RESOURCE_GROUP,
+        WORKSPACE,
+        { location: 'westeurope' },
+        { updateIntervalInMs: 100 }
+      );
+  } finally {
+    clients.dispose();
+  }
+}
+
+function stagesOf(run: ActionRun): string {
+  const stages = JSON.parse(run.outputs.stages ?? '[]') as { name: string; status: string }[];
+  return stages
+    .filter(stage => stage.status !== 'succeeded')
+    .map(stage => `${stage.name}: ${stage.status}`)
+    .join(', ');
+}
+
+/** A message cut to fit a digest line, absolute paths in it shortened to their last two parts. */
+function shorten(text = '', max = 100): string {
+  const short = text.replace(/'\/[^']*\/([^/']+\/[^/']+)'/g, "'…/$1'");
+  return short.length <= max ? short : `${short.slice(0, max - 1)}…`;
+}
+
+const show = (traffic: Record<string, number>): string =>
+  Object.entries(traffic)
+    .map(([name, percent]) => `${name} ${percent}%`)
+    .join(', ') || 'none';
+
+/** Scene 4: a healthy deployment serves; a broken score.py is deployed beside it, diagnosed, and takes nothing. */
+export const brokenScoringScriptScene: Scene = {
+  title:
+    'a broken score.py: diagnosed with its traceback and the failed stage, traffic stays on the healthy one',
+  async play(stage): Promise<SceneResult> {
+    const expected: unknown = JSON.parse(
+      readFileSync(join(stage.workspace, 'expected-response.json'), 'utf8')
+    );
+    await provisionDatastores(stage);
+    const healthy = await deployModel(stage);
+    const blue = healthy.outputs['deployment-name'] ?? '';
+    const endpoint = healthy.outputs['endpoint-name'] ?? '';
+    const before = healthy.exitCode === 0 ? await endpointView(stage, endpoint) : undefined;
+
+    const brokenLine = breakScoringScript(stage.workspace);
+    const broken = await deployModel(stage);
+    const green = broken.outputs['deployment-name'] ?? '';
+    const after = await endpointView(stage, endpoint);
+
+    const traceback = parsePythonTraceback(broken.visibleLog);
+    const frame = traceback && innermostUserFrame(traceback.frames);
+    const pointed = frame
+      ? `${frame.file.split('/').slice(-2).join('/')} line ${frame.line}`
+      : 'no traceback';
+    const error = broken.annotations.find(a => a.level === 'error')?.message.split('\n')[0] ?? '';
+    return {
+      runs: [healthy, broken],
+      digest: [
+        `healthy: ${blue} serves (${show(before?.traffic ?? {})}); ${JSON.stringify(before?.predictions)}`,
+        `broken score.py: status=${broken.outputs.status}, failed-stage=${broken.outputs['failed-stage']} (${stagesOf(broken)})`,
+        shorten(error, 110),
+        `traceback → ${pointed} in ${frame?.function ?? '?'}(): ${traceback?.exceptionType}: ${shorten(traceback?.exceptionMessage)}`,
+        `after: ${show(after.traffic)} (onlineEndpoints.get); the endpoint answers ${JSON.stringify(after.predictions)}`
+      ],
+      checks: [
+        {
+          expectation: 'the healthy model deploys and answers the sample request as expected-response.json',
+          ok:
+            healthy.exitCode === 0 &&
+            JSON.stringify(before?.traffic) === JSON.stringify({ [blue]: 100 }) &&
+            JSON.stringify(before?.predictions) === JSON.stringify(expected),
+          detail: healthy.visibleLog.slice(-800)
+        },
+        {
+          expectation: 'the broken deployment fails the step with failed-stage: deployment',
+          ok:
+            broken.exitCode === 1 &&
+            broken.outputs.status === 'failed' &&
+            broken.outputs['failed-stage'] === 'deployment' &&
+            green !== blue &&
+            /deployment: failed/.test(stagesOf(broken)),
+          detail: broken.visibleLog.slice(-800)
+        },
+        {
+          expectation: `the log shows init()'s traceback at ${SCRIPT} line ${brokenLine}: FileNotFoundError`,
+          ok:
+            frame?.file.endsWith(SCRIPT) === true &&
+            frame.line === brokenLine &&
+            frame.function === 'init' &&
+            traceback?.exceptionType === 'FileNotFoundError',
+          detail: pointed
+        },
+        {
+          expectation: 'the job summary names the failed stage and says traffic was not moved',
+          ok:
+            /Failed stage:\*\* `deployment`/.test(broken.summary) &&
+            /Deployment \| ❌ failed/.test(broken.summary) &&
+            broken.summary.includes('Traffic was not moved'),
+          detail: broken.summary.slice(0, 600)
+        },
+        {
+          expectation: `traffic stays 100% on ${blue}, which still answers as expected-response.json`,
+          ok:
+            after.traffic[blue] === 100 &&
+            (after.traffic[green] ?? 0) === 0 &&
+            JSON.stringify(after.predictions) === JSON.stringify(expected),
+          detail: `${show(after.traffic)}; ${JSON.stringify(after.predictions)}`
+        }
+      ]
+    };
+  }
+};
