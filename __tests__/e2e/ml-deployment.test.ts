@@ -247,7 +247,17 @@ describe('staged model deployment (dist/index.js against the stand-in)', () => {
       expect(await trafficOf('linear-ep')).toEqual(before);
       expect(await scoreThrough(failed)).toMatchObject({ status: 200 });
 
-      const error = failed.annotations.find(a => a.level === 'error')!;
+      // The init() traceback becomes an annotation on the line of score.py that failed.
+      const script = failed.annotations.find(a => a.properties.title === 'Scoring script failed');
+      expect(script).toMatchObject({ level: 'error', properties: { file: 'src/score.py', line: '5' } });
+      expect(script!.message).toMatch(/FileNotFoundError: .*linear\.json/);
+      expect(failed.summary).toMatch(
+        /The scoring script failed: FileNotFoundError: .*\(src\/score\.py line 5, in init\)/
+      );
+
+      const error = failed.annotations.find(
+        a => a.level === 'error' && a.message.startsWith('Online deployment')
+      )!;
       expect(error.message).toMatch(
         /^Online deployment 'linear-[0-9a-f]{8}' on endpoint 'linear-ep' failed: ResourceNotReady: User container has crashed/
       );

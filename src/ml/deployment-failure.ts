@@ -1,4 +1,5 @@
 import { AzureOperationError, flattenDetails } from '../azure/azure-error.js';
+import { describeScriptFailure, type ScriptFailure } from './init-traceback.js';
 
 /**
  * A new online deployment that ended in `Failed`. The operation itself was accepted (its last response is an
@@ -6,7 +7,13 @@ import { AzureOperationError, flattenDetails } from '../azure/azure-error.js';
  * Azure's code and message, that traffic was not moved, and the correlation id.
  */
 export class OnlineDeploymentFailedError extends AzureOperationError {
-  constructor(cause: AzureOperationError, deployment: string, endpoint: string, serving: string) {
+  constructor(
+    cause: AzureOperationError,
+    deployment: string,
+    endpoint: string,
+    serving: string,
+    scriptFailure?: ScriptFailure
+  ) {
     super(
       cause.operation,
       cause.status,
@@ -20,7 +27,8 @@ export class OnlineDeploymentFailedError extends AzureOperationError {
     const lines = [
       `Online deployment '${deployment}' on endpoint '${endpoint}' failed: ${cause.code}: ${cause.azureMessage}`,
       ...flattenDetails(cause.details).map(detail => `  - ${detail.code}: ${detail.message}`),
-      `Traffic was not moved (${serving}). The container logs above show why it failed.`
+      ...(scriptFailure ? [`The scoring script failed: ${describeScriptFailure(scriptFailure)}.`] : []),
+      `Traffic was not moved (${serving}). The container logs are in the step log.`
     ];
     if (cause.correlationId)
       lines.push(`Correlation id: ${cause.correlationId} (quote it to Azure support).`);

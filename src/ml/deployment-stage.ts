@@ -3,6 +3,7 @@ import { azureCall, azureLroCall, AzureOperationError } from '../azure/azure-err
 import type { RunContext, Stage } from '../stages/stage.js';
 import { deploymentBody, onlineDeploymentName } from './deployment-body.js';
 import { OnlineDeploymentFailedError } from './deployment-failure.js';
+import { describeScriptFailure, scriptFailureFromLog, type ScriptFailure } from './init-traceback.js';
 import { POLL_INTERVAL_MS, readEndpoint } from './endpoint-stage.js';
 import { mlScope, readWorkspace, type MlScope } from './ml-workspace.js';
 import { describeTraffic } from './traffic-plan.js';
@@ -63,10 +64,11 @@ export const deploymentStage: Stage = {
     } catch (error) {
       if (!(error instanceof AzureOperationError) || (error.status ?? 200) >= 400) throw error;
       result.deployment.provisioningState = 'Failed';
-      await logContainerTails(context, scope, name);
+      const serverLog = await logContainerTails(context, scope, name);
+      const scriptFailure = annotateScriptFailure(context, scope, serverLog);
       const endpoint = await readEndpoint(scope, result.endpointName).catch(() => undefined);
       const serving = `traffic stays ${describeTraffic(endpoint?.properties.traffic ?? {})}`;
-      throw new OnlineDeploymentFailedError(error, name, result.endpointName, serving);
+      throw new OnlineDeploymentFailedError(error, name, result.endpointName, serving, scriptFailure);
     }
     result.deployment.provisioningState = 'Succeeded';
     return `'${name}' ${existing ? 'deployed again' : 'created'} and succeeded (0% traffic until the traffic stage)`;
@@ -96,7 +98,8 @@ const LOG_TAIL_LINES = 40;
  * The last lines of the storage initializer and inference server logs of a failed deployment, where the
  * reason is (a missing blob, an init() traceback): the operation's error only says where to look.
  */
-async function logContainerTails(context: RunContext, scope: MlScope, name: string): Promise<void> {
+async function logContainerTails(context: RunContext, scope: MlScope, name: string): Promise<string> {
+  let serverLog = '';
   for (const containerType of ['StorageInitializer', 'InferenceServer'] as const) {
     try {
       const logs = await scope.client.onlineDeployments.getLogs(
@@ -111,8 +114,32 @@ async function logContainerTails(context: RunContext, scope: MlScope, name: stri
         context.log.info(
           `${containerType} log of '${name}' (last ${LOG_TAIL_LINES} lines):\n${logs.content}`
         );
+      if (containerType === 'InferenceServer') serverLog = logs.content ?? '';
     } catch {
       // The logs are a help for the reader; their absence must not hide the deployment's own error.
     }
   }
+  return serverLog;
+}
+
+/**
+ * An init() traceback in the server log becomes an error annotation on the scoring script's line in the pull
+ * request, where the fix is made.
+ */
+function annotateScriptFailure(
+  context: RunContext,
+  scope: MlScope,
+  serverLog: string
+): ScriptFailure | undefined {
+  const code = scope.config.deployment.codeConfiguration?.code;
+  const failure = scriptFailureFromLog(serverLog, code?.kind === 'path' ? code : undefined);
+  if (!failure) return undefined;
+  context.log.error(
+    `The scoring script failed while the container started: ${describeScriptFailure(failure)}`,
+    {
+      title: 'Scoring script failed',
+      ...(failure.file ? { file: failure.file, startLine: failure.line } : {})
+    }
+  );
+  return failure;
 }
