@@ -72,6 +72,39 @@ export class Deadline {
     });
   }
 
+  /**
+   * Settles as `work` does; but once the deadline passes or the run is cancelled, rejects with that reason if
+   * `work` has not settled `graceMs` later. Not every wait in the Azure SDK listens to the signal: an awaited
+   * LRO poller (core-lro's `pollUntilDone()` called without options, as `await client.x.createOrUpdate(…)`
+   * does) sleeps the whole `Retry-After` between polls — up to a minute on ARM — so a SIGINT would only be
+   * noticed at the next poll, after the runner has killed the step. The grace lets work that does listen fail
+   * first with its own, more precise error (which operation, which correlation id).
+   */
+  race<T>(work: Promise<T>, graceMs = 2000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let grace: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        grace = setTimeout(() => reject(this.signal.reason as Error), graceMs);
+      };
+      const settle = (): void => {
+        clearTimeout(grace);
+        this.signal.removeEventListener('abort', onAbort);
+      };
+      if (this.signal.aborted) onAbort();
+      else this.signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        value => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error as Error);
+        }
+      );
+    });
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
   }

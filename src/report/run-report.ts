@@ -34,6 +34,8 @@ export interface FailureRecord {
 export class RunReport {
   readonly stages: StageRecord[] = [];
   failure: FailureRecord | undefined;
+  /** Why the run was cancelled (SIGINT/SIGTERM from the runner), when it was: the summary then says what goes on in Azure. */
+  cancelled: string | undefined;
 
   constructor(
     /** The `x-ms-correlation-request-id` every Azure request of this run carries. */

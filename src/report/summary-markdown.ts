@@ -1,6 +1,6 @@
 import { formatDuration } from '../azure/deadline.js';
 import { describeProblem } from '../errors.js';
-import type { StageResults } from '../stages/stage.js';
+import type { StageName, StageResults } from '../stages/stage.js';
 import { renderInfraSummary } from './infra-summary.js';
 import { renderMlSummary } from './ml-summary.js';
 import type { RunReport, StageStatus } from './run-report.js';
@@ -32,6 +32,7 @@ export function renderSummary(
     lines.push(...whatWentWrong(failure));
     lines.push('');
   }
+  if (report.cancelled && failure) lines.push(...stillRunningInAzure(failure.stage, results));
   if (results.infra) lines.push(...renderInfraSummary(results.infra));
   if (results.ml) lines.push(...renderMlSummary(results.ml));
   lines.push(
@@ -45,6 +46,37 @@ function whatWentWrong(failure: NonNullable<RunReport['failure']>): string[] {
   if (failure.problems) return failure.problems.map(problem => `- ${describeProblem(problem)}`);
   return ['```text', failure.message, '```'];
 }
+
+/**
+ * Cancelling the step stops the action's waiting, not Azure's work: a template deployment or an online
+ * deployment already sent keeps running there. Say what that may be and how to pick it up again.
+ */
+function stillRunningInAzure(stage: StageName, results: StageResults): string[] {
+  const lines = [
+    '### Still running in Azure',
+    '',
+    'Cancelling the step does not cancel what was already sent to Azure:'
+  ];
+  const group = results.resourceGroup?.name ?? '';
+  if (stage === 'infra' && results.infra && !results.infra.dryRun) {
+    const name = results.infra.deploymentName;
+    lines.push(
+      `- Template deployment '${name}' in resource group '${group}' is still running in Azure if the run got as far as deploying it (\`az deployment group show -g ${group} -n ${name}\`).`,
+      `- To resume, re-run with the same inputs (same \`template-deployment-name\`): the action waits for '${name}' to finish instead of starting a conflicting deployment, then converges.`
+    );
+  } else if (results.ml && ML_STAGES.has(stage)) {
+    lines.push(
+      `- The ${stage} stage's operation on endpoint '${results.ml.endpointName}' (workspace '${results.ml.workspace}') may still be running in Azure.`,
+      `- To resume, re-run with the same inputs: versions and deployments that already exist are reused.`
+    );
+  } else {
+    lines.push('- Nothing long-running was in flight; re-run with the same inputs to finish.');
+  }
+  lines.push('');
+  return lines;
+}
+
+const ML_STAGES = new Set<StageName>(['model', 'environment', 'code', 'endpoint', 'deployment', 'traffic']);
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
