@@ -57,3 +57,23 @@ describe('CredentialChain', () => {
     );
   });
 });
+
+describe('CredentialChain token cache', () => {
+  it('asks the credential once per scope while the token is fresh, and again when it is about to expire', async () => {
+    let calls = 0;
+    let lifetimeMs = 60 * 60_000;
+    const credential: TokenCredential = {
+      getToken: async () => (calls++, { token: `t${calls}`, expiresOnTimestamp: Date.now() + lifetimeMs })
+    };
+    const chain = new CredentialChain([{ name: 'oidc', credential, adviseOn: () => '' }]);
+    await chain.getToken('scope-a');
+    await chain.getToken(['scope-a']);
+    expect(calls).toBe(1);
+    await chain.getToken('scope-b');
+    expect(calls).toBe(2);
+    lifetimeMs = 60_000; // a token that expires within the refresh margin is not kept
+    await chain.getToken('scope-c');
+    await chain.getToken('scope-c');
+    expect(calls).toBe(4);
+  });
+});

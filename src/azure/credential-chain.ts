@@ -14,6 +14,9 @@ interface CredentialCandidate {
   adviseOn(error: unknown): string;
 }
 
+/** A token is renewed this long before it expires (the SDK's own bearer policy refreshes 2 minutes before). */
+const REFRESH_MARGIN_MS = 3 * 60_000;
+
 /** No way of signing in worked; lists each attempt with its failure and fix. */
 export class CredentialChainError extends Error {
   constructor(readonly attempts: { name: string; failure: string; advice: string }[]) {
@@ -71,6 +74,7 @@ export function buildCredentialChain(
 /** Tries each candidate until one returns a token, then sticks with it for the rest of the run. */
 export class CredentialChain implements TokenCredential {
   private chosen: CredentialCandidate | undefined;
+  private readonly tokens = new Map<string, AccessToken>();
 
   constructor(private readonly candidates: CredentialCandidate[]) {}
 
@@ -80,6 +84,18 @@ export class CredentialChain implements TokenCredential {
   }
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    // Every SDK client asks for its own token, and @azure/identity's assertion credential fetches a new GitHub
+    // ID token on every call, cache or not: keep tokens here until close to expiry, so the run asks GitHub (and
+    // Entra) once per token lifetime instead of once per client.
+    const key = [scopes].flat().join(' ');
+    const cached = this.tokens.get(key);
+    if (cached && cached.expiresOnTimestamp - Date.now() > REFRESH_MARGIN_MS) return cached;
+    const token = await this.acquire(scopes, options);
+    if (token) this.tokens.set(key, token);
+    return token;
+  }
+
+  private async acquire(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     if (this.chosen) return this.chosen.credential.getToken(scopes, options);
     const attempts: { name: string; failure: string; advice: string }[] = [];
     for (const candidate of this.candidates) {
