@@ -11,7 +11,7 @@ import { renderSummary } from './report/summary-markdown.js';
 import { resourceGroupStage } from './stages/resource-group.js';
 import { runStages } from './stages/run-stages.js';
 import { signInStage } from './stages/sign-in.js';
-import type { RunContext, Stage, StageResults } from './stages/stage.js';
+import type { Stage, StageResults } from './stages/stage.js';
 import { infraStage } from './infra/infra-stage.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
@@ -54,11 +54,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
     });
     if (config.ml?.dryRun)
       adapter.log.warning('dry-run: the model stages upload and register, so they were skipped.');
-    // Each stage ends at most a grace period after a cancel or the deadline, whatever the SDK is sleeping on.
-    const stages = planStages(config, signInStage(credential)).map(stage => ({
-      ...stage,
-      run: (context: RunContext) => context.deadline.race(stage.run(context))
-    }));
+    const stages = planStages(config, signInStage(credential));
     await runStages(stages, { config, azure, deadline, log: adapter.log, results }, report);
   } catch (error) {
     // A configuration error is found before any stage runs; stage failures were already attributed.

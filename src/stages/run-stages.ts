@@ -14,7 +14,9 @@ export async function runStages(
     const started = Date.now();
     context.log.info(`▶ ${stage.title}`);
     try {
-      const outcome = await stage.run(context);
+      // A stage ends at most a grace period after a cancel or the deadline, whatever the SDK is sleeping on
+      // (its pollers' waits between polls ignore the abort signal).
+      const outcome = await context.deadline.race(stage.run(context));
       report.record({
         name: stage.name,
         title: stage.title,
