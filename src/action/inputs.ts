@@ -5,6 +5,27 @@ import * as core from '@actions/core';
  * (a test compares the two), so no documented input goes unread and no read input goes undocumented.
  * Defaults live in action.yml only: the runner applies them before the action starts.
  */
+/**
+ * The inputs that ask for a model deployment: any of them set turns the model stages on. (`traffic` and
+ * `keep-previous` have defaults, so they do not.)
+ */
+export const MODEL_DEPLOYMENT_INPUTS = [
+  'workspace',
+  'endpoint-file',
+  'deployment-file',
+  'endpoint-name',
+  'model-path',
+  'model-name',
+  'scoring-script',
+  'code-path',
+  'conda-file',
+  'image',
+  'instance-type',
+  'instance-count',
+  'compute',
+  'blob-endpoint'
+] as const;
+
 export const INPUT_NAMES = [
   'subscription-id',
   'resource-group',
@@ -23,22 +44,9 @@ export const INPUT_NAMES = [
   'deleted-vault',
   'what-if',
   'dry-run',
-  'workspace',
-  'endpoint-file',
-  'deployment-file',
-  'endpoint-name',
-  'model-path',
-  'model-name',
-  'scoring-script',
-  'code-path',
-  'conda-file',
-  'image',
-  'instance-type',
-  'instance-count',
-  'compute',
   'traffic',
   'keep-previous',
-  'blob-endpoint'
+  ...MODEL_DEPLOYMENT_INPUTS
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];

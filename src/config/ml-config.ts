@@ -1,4 +1,4 @@
-import type { InputName, RawInputs } from '../action/inputs.js';
+import { MODEL_DEPLOYMENT_INPUTS, type RawInputs } from '../action/inputs.js';
 import type { ConfigurationProblem } from '../errors.js';
 import { applyMlOverrides, type MlInputOverrides } from '../ml/ml-overrides.js';
 import type { DeploymentSpec, EndpointSpec } from '../ml/ml-specs.js';
@@ -31,24 +31,6 @@ export interface MlConfig {
   dryRun: boolean;
 }
 
-/** The inputs that ask for a model deployment; `traffic` and `keep-previous` have defaults and do not. */
-const ML_INPUTS = [
-  'workspace',
-  'endpoint-file',
-  'deployment-file',
-  'endpoint-name',
-  'model-path',
-  'model-name',
-  'scoring-script',
-  'code-path',
-  'conda-file',
-  'image',
-  'instance-type',
-  'instance-count',
-  'compute',
-  'blob-endpoint'
-] as const satisfies readonly InputName[];
-
 type Report = (problem: ConfigurationProblem) => void;
 
 /**
@@ -56,7 +38,7 @@ type Report = (problem: ConfigurationProblem) => void;
  * deployment. Undefined when no model input is set; every problem (YAML line, path, input) is reported.
  */
 export function loadMlConfig(inputs: RawInputs, runner: RunnerContext, report: Report): MlConfig | undefined {
-  if (!ML_INPUTS.some(name => inputs[name] !== '')) return undefined;
+  if (!MODEL_DEPLOYMENT_INPUTS.some(name => inputs[name] !== '')) return undefined;
   const traffic = parseTraffic(inputs.traffic, report);
   const keepPrevious = parseBoolean('keep-previous', inputs['keep-previous']);
   if (keepPrevious.problem) report(keepPrevious.problem);
