@@ -22,7 +22,7 @@ var external_node_buffer_ = __webpack_require__(4573);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __webpack_require__(755);
+var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: external "node:child_process"

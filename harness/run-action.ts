@@ -63,7 +63,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     ...options.env
   };
   const started = Date.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'index.js')], { env, cwd: env.GITHUB_WORKSPACE });
+  const child = spawn(process.execPath, [actionEntryPoint()], { env, cwd: env.GITHUB_WORKSPACE });
   options.onStart?.(child);
   let stdout = '';
   let stderr = '';
@@ -85,6 +85,14 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     annotations: parseAnnotations(stdout),
     ...maskLikeTheRunner(stdout)
   };
+}
+
+/**
+ * The bundle the tests run: `dist/index.js`, or another build named by ACTION_DIST (a folder), so that work in
+ * progress can be bundled and tested without touching the committed `dist/`.
+ */
+export function actionEntryPoint(): string {
+  return join(process.env.ACTION_DIST ?? join(ROOT, 'dist'), 'index.js');
 }
 
 /** The runner never prints `::add-mask::` lines, and replaces every registered value in later output. */

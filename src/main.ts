@@ -3,25 +3,19 @@ import { coreAdapter, type ActionAdapter } from './action/core-adapter.js';
 import { AzureClientFactory } from './azure/client-factory.js';
 import { buildCredentialChain } from './azure/credential-chain.js';
 import { Deadline } from './azure/deadline.js';
-import type { ActionConfig } from './config/config.js';
 import { parseConfig } from './config/parse-config.js';
 import { ConfigurationError, describeProblem } from './errors.js';
 import { RunReport } from './report/run-report.js';
-import { renderSummary } from './report/summary-markdown.js';
-import { resourceGroupStage } from './stages/resource-group.js';
+import { planStages } from './stages/plan-stages.js';
 import { runStages } from './stages/run-stages.js';
 import { signInStage } from './stages/sign-in.js';
-import type { Stage, StageResults } from './stages/stage.js';
-import { infraStage } from './infra/infra-stage.js';
+import type { StageResults } from './stages/stage.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
-import { codeStage } from './ml/code-stage.js';
-import { deploymentStage } from './ml/deployment-stage.js';
-import { endpointStage } from './ml/endpoint-stage.js';
-import { environmentStage } from './ml/environment-stage.js';
 import { mlOutputs } from './ml/ml-outputs.js';
-import { modelStage } from './ml/model-stage.js';
-import { trafficStage } from './ml/traffic-stage.js';
+import { Findings } from './diagnose/finding.js';
+import { publishReport } from './report/publish-report.js';
+import { Redactor } from './report/redaction.js';
 
 /**
  * The whole action, top to bottom: inputs → config → plan → stages → report.
@@ -30,12 +24,14 @@ import { trafficStage } from './ml/traffic-stage.js';
 export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void> {
   const report = new RunReport(randomUUID());
   const results: StageResults = {};
+  const findings = new Findings();
+  const redactor = new Redactor(secret => adapter.log.mask(secret));
   let deadline: Deadline | undefined;
   let deploysModel = false;
   try {
     const config = await parseConfig(adapter.readInputs(), adapter.runnerContext());
     deploysModel = config.ml !== undefined;
-    if (config.infra) secureParameterValues(config.infra).forEach(value => adapter.log.mask(value));
+    if (config.infra) secureParameterValues(config.infra).forEach(value => redactor.add(value));
     deadline = new Deadline(config.timeoutMs);
     const activeDeadline = deadline;
     adapter.onCancel(signal =>
@@ -55,7 +51,11 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
     if (config.ml?.dryRun)
       adapter.log.warning('dry-run: the model stages upload and register, so they were skipped.');
     const stages = planStages(config, signInStage(credential));
-    await runStages(stages, { config, azure, deadline, log: adapter.log, results }, report);
+    await runStages(
+      stages,
+      { config, azure, deadline, log: adapter.log, results, findings, redactor },
+      report
+    );
   } catch (error) {
     // A configuration error is found before any stage runs; stage failures were already attributed.
     const failure = report.failure ?? report.fail('configuration', error);
@@ -77,20 +77,8 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
       ...mlOutputs(results.ml)
     });
     if (results.infra) adapter.setTemplateOutputs(results.infra.outputs);
-    await adapter.writeSummary(renderSummary(report, results));
+    await publishReport(adapter, { report, results, findings, redactor });
   }
-}
-
-/**
- * The stages this configuration needs, in order. The model stages follow the infra stage, which may create
- * the workspace they deploy to; traffic comes last, so it moves only after the deployment succeeded.
- */
-function planStages(config: ActionConfig, signIn: Stage): Stage[] {
-  const ml =
-    config.ml && !config.ml.dryRun
-      ? [modelStage, environmentStage, codeStage, endpointStage, deploymentStage, trafficStage]
-      : [];
-  return [signIn, resourceGroupStage, ...(config.infra ? [infraStage] : []), ...ml];
 }
 
 /** One annotation per configuration problem (each names its input or file); otherwise the error message. */

@@ -1,4 +1,5 @@
 import { formatDuration } from '../azure/deadline.js';
+import type { Findings } from '../diagnose/finding.js';
 import { describeProblem } from '../errors.js';
 import type { StageName, StageResults } from '../stages/stage.js';
 import { renderInfraSummary } from './infra-summary.js';
@@ -11,6 +12,7 @@ const STATUS_ICON: Record<StageStatus, string> = { succeeded: '✅', failed: '�
 export function renderSummary(
   report: RunReport,
   results: StageResults = {},
+  findings?: Findings,
   title = 'azureml-staged-deploy'
 ): string {
   const lines: string[] = [];
@@ -32,6 +34,7 @@ export function renderSummary(
     lines.push(...whatWentWrong(failure));
     lines.push('');
   }
+  if (findings && findings.all.length > 0) lines.push(...renderFindings(findings));
   if (report.cancelled && failure) lines.push(...stillRunningInAzure(failure.stage, results));
   if (results.infra) lines.push(...renderInfraSummary(results.infra));
   if (results.ml) lines.push(...renderMlSummary(results.ml));
@@ -40,6 +43,32 @@ export function renderSummary(
     ''
   );
   return lines.join('\n');
+}
+
+/** Each finding with its cause, fix and evidence; evidence is collapsed so the verdict stays on screen. */
+function renderFindings(findings: Findings): string[] {
+  const lines = ['### Findings', ''];
+  for (const finding of findings.ranked()) {
+    const icon = finding.severity === 'error' ? '❌' : '⚠️';
+    const where = finding.location
+      ? ` — \`${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}\``
+      : '';
+    lines.push(`#### ${icon} ${finding.title}${where}`, '', finding.cause, '', `**Fix:** ${finding.fix}`, '');
+    for (const evidence of finding.evidence) {
+      lines.push(
+        '<details>',
+        `<summary>${evidence.title}</summary>`,
+        '',
+        '```text',
+        evidence.text,
+        '```',
+        '',
+        '</details>',
+        ''
+      );
+    }
+  }
+  return lines;
 }
 
 function whatWentWrong(failure: NonNullable<RunReport['failure']>): string[] {

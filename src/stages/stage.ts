@@ -1,9 +1,11 @@
 import type { AzureClientFactory } from '../azure/client-factory.js';
 import type { Deadline } from '../azure/deadline.js';
 import type { ActionConfig } from '../config/config.js';
+import type { Findings } from '../diagnose/finding.js';
 import type { InfraResult } from '../infra/infra-result.js';
 import type { Log } from '../log.js';
 import type { MlResult } from '../ml/ml-result.js';
+import type { Redactor } from '../report/redaction.js';
 
 /**
  * Names of the stages in the order a run goes through them. `configuration` and `sign-in` come first so a
@@ -38,6 +40,10 @@ export interface RunContext {
   deadline: Deadline;
   log: Log;
   results: StageResults;
+  /** Explained problems for the summary, the PR comment and the annotations (src/diagnose/). */
+  findings: Findings;
+  /** Register every secret obtained (keys, tokens) here: it is masked in the log and redacted everywhere else. */
+  redactor: Redactor;
 }
 
 /** One step of the pipeline. `run` returns a one-line account of what it did, for the summary. */
