@@ -5,6 +5,11 @@
 #   npm run demo && scripts/render-summaries.sh          # .demo/01-run1.png, …
 #   scripts/render-summaries.sh path/to/page.html …      # only these pages
 #   RENDER_HEIGHT=900 scripts/render-summaries.sh …       # a shorter picture (the default is 1100×1400)
+#   scripts/render-summaries.sh --samples                 # .demo/samples/*.png: the report parts no scene shows
+#
+# --samples writes pages built by src/report/ from a sample failed run (harness/render-summary.ts): the job
+# summary of a model deployment that failed with findings, the same run as a PR comment, and a summary over
+# GitHub's 1 MiB limit as the action cuts it. No stand-in is needed for them.
 #
 # Chromium and the colour emoji font (the summaries use ✅ ❌ ⏭️) come from apt when missing; the browser is
 # never downloaded by a tool. Each page gets a fresh profile and no network: the pages are self-contained.
@@ -32,7 +37,9 @@ fi
 CHROMIUM="$(find_chromium)"
 [[ -n "$CHROMIUM" ]] || { echo "chromium is not on PATH after installing it" >&2; exit 1; }
 
-if [[ $# -gt 0 ]]; then
+if [[ "${1:-}" == "--samples" ]]; then
+  mapfile -t pages < <(cd "$ROOT" && npx tsx harness/render-summary.ts "$ROOT/.demo/samples")
+elif [[ $# -gt 0 ]]; then
   pages=("$@")
 else
   shopt -s nullglob

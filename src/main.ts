@@ -13,6 +13,7 @@ import type { StageResults } from './stages/stage.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
 import { mlOutputs } from './ml/ml-outputs.js';
+import { healthOutputs } from './health/health-outputs.js';
 import { Findings } from './diagnose/finding.js';
 import { publishReport } from './report/publish-report.js';
 import { Redactor } from './report/redaction.js';
@@ -74,7 +75,8 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
       'failed-stage': report.failure?.stage ?? '',
       ...(deploysModel ? { stages: report.stagesJson() } : {}),
       ...infraOutputs(results.infra),
-      ...mlOutputs(results.ml)
+      ...mlOutputs(results.ml),
+      ...healthOutputs(results.health, text => redactor.redact(text))
     });
     if (results.infra) adapter.setTemplateOutputs(results.infra.outputs);
     await publishReport(adapter, { report, results, findings, redactor });

@@ -46,6 +46,18 @@ const SAMPLE_VALUES: Record<InputName, string> = {
   compute: 'k8s-compute',
   traffic: '10',
   'keep-previous': 'false',
+  'crash-loop': 'wait',
+  'sample-request': 'sample2.json',
+  'expected-response': 'status: 201',
+  'health-requests': '7',
+  'health-concurrency': '2',
+  'latency-budget-ms': '500',
+  'target-rps': '20',
+  'github-token': 'ghs_sample-token',
+  'pr-comment': 'false',
+  target: 'local',
+  'inference-server': 'azmlinfsrv',
+  preflight: 'false',
   'blob-endpoint': 'https://127.0.0.1:10000/devstoreaccount1'
 };
 
@@ -63,9 +75,16 @@ for (const file of ['model.json', 'model2.json', 'src/score.py', 'src/score2.py'
   writeFileSync(join(workspace, file), '{}\n');
 }
 writeFileSync(join(workspace, 'conda.yml'), 'name: env\n');
+// The health gate's sample requests.
+writeFileSync(join(workspace, 'sample.json'), '{"data": [[1, 2, 3]]}\n');
+writeFileSync(join(workspace, 'sample2.json'), '{"data": [[4, 5, 6]]}\n');
 writeFileSync(join(workspace, 'endpoint.yml'), 'name: ep-file\ndescription: from the file\n');
 writeFileSync(join(workspace, 'deployment.yml'), 'description: from the file\n');
-const runner = { workspace, repository: 'octo/repo', runId: '7', path: '' };
+// PATH holds python3 and azmlinfsrv (empty stand-ins), so target, preflight and inference-server all apply.
+const bin = mkdtempSync(join(tmpdir(), 'contract-bin-'));
+for (const program of ['python3', 'azmlinfsrv'])
+  writeFileSync(join(bin, program), '#!/bin/sh\n', { mode: 0o755 });
+const runner = { workspace, repository: 'octo/repo', runId: '7', path: bin };
 
 function defaults(): Record<InputName, string> {
   const values = Object.fromEntries(
@@ -80,7 +99,8 @@ function defaults(): Record<InputName, string> {
     'model-path': 'model.json',
     'scoring-script': 'src/score.py',
     image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest',
-    'instance-type': 'Standard_DS3_v2'
+    'instance-type': 'Standard_DS3_v2',
+    'sample-request': 'sample.json'
   });
   return values;
 }

@@ -129,6 +129,8 @@ describe('staged model deployment (dist/index.js against the stand-in)', () => {
         ''
       ]);
       expect(stageStatuses(first)).toEqual([
+        // python3 is on PATH and the model and code are files: preflight runs score.py first (input 'preflight').
+        'preflight: succeeded',
         'sign-in: succeeded',
         'resource-group: succeeded',
         'model: succeeded',
@@ -136,6 +138,8 @@ describe('staged model deployment (dist/index.js against the stand-in)', () => {
         'code: succeeded',
         'endpoint: succeeded',
         'deployment: succeeded',
+        // Without sample-request the health stage runs and says the gate did not run.
+        'health: succeeded',
         'traffic: succeeded'
       ]);
       const { outputs } = first;
@@ -238,11 +242,17 @@ describe('staged model deployment (dist/index.js against the stand-in)', () => {
         'import os\n\n\ndef init():\n    open(os.path.join(os.environ["AZUREML_MODEL_DIR"], "linear.json"))\n\n\ndef run(raw):\n    return raw\n'
       );
       emulator.requestLog.clear();
-      const failed = await deploy(repository.path, files);
+      // Azure's own verdict on a crash loop (the early stop is __tests__/e2e/crash-loop.test.ts).
+      // preflight: false — preflight would catch this script on the runner; here the cloud path is under test.
+      const failed = await deploy(repository.path, { ...files, 'crash-loop': 'wait', preflight: 'false' });
       expect(failed.exitCode).toBe(1);
       expect(failed.outputs.status).toBe('failed');
       expect(failed.outputs['failed-stage']).toBe('deployment');
-      expect(stageStatuses(failed).slice(-2)).toEqual(['deployment: failed', 'traffic: not run']);
+      expect(stageStatuses(failed).slice(-3)).toEqual([
+        'deployment: failed',
+        'health: not run',
+        'traffic: not run'
+      ]);
       expect(writes(emulator).filter(w => /onlineEndpoints\/linear-ep$/.test(w))).toEqual([]);
       expect(await trafficOf('linear-ep')).toEqual(before);
       expect(await scoreThrough(failed)).toMatchObject({ status: 200 });

@@ -3,6 +3,8 @@ import type { AnnotationTarget, Log } from '../log.js';
 import { readInputs, type RawInputs } from './inputs.js';
 import type { RunnerContext } from '../config/runner-context.js';
 import type { Outputs, TemplateOutput } from './outputs.js';
+import type { GitHubSession } from '../report/github-port.js';
+import { gitHubSession } from './github-api.js';
 
 /**
  * Everything run() needs from the GitHub Actions runner, as one port. The real one is built on
@@ -24,6 +26,11 @@ export interface ActionAdapter {
   markFailed(message: string): void;
   /** Calls `handler` once on SIGINT/SIGTERM, when the runner cancels the job. */
   onCancel(handler: (signal: string) => void): void;
+  /**
+   * The run's GitHub event and, with a token, the GitHub API (PR comment, check run, deployment record).
+   * Undefined outside a runner; optional so that fakes without GitHub need not implement it.
+   */
+  gitHub?(token: string | undefined): GitHubSession | undefined;
 }
 
 export const coreLog: Log = {
@@ -64,6 +71,10 @@ export function coreAdapter(): ActionAdapter {
     },
     onCancel(handler) {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => handler(signal));
+    },
+    gitHub(token) {
+      if (token) core.setSecret(token);
+      return gitHubSession(token);
     }
   };
 }

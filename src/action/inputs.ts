@@ -46,6 +46,18 @@ export const INPUT_NAMES = [
   'dry-run',
   'traffic',
   'keep-previous',
+  'target',
+  'inference-server',
+  'preflight',
+  'crash-loop',
+  'sample-request',
+  'expected-response',
+  'health-requests',
+  'health-concurrency',
+  'latency-budget-ms',
+  'target-rps',
+  'github-token',
+  'pr-comment',
   ...MODEL_DEPLOYMENT_INPUTS
 ] as const;
 

@@ -14,7 +14,9 @@ export const OUTPUT_NAMES = [
   'model-id',
   'model-version',
   'environment-id',
-  'code-id'
+  'code-id',
+  'healthy',
+  'health-report'
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -1,6 +1,9 @@
 import type { CloudEndpoints } from '../azure/clouds.js';
+import type { HealthConfig } from './health-config.js';
 import type { InfraConfig } from './infra-config.js';
 import type { MlConfig } from './ml-config.js';
+import type { ReportingConfig } from './reporting-config.js';
+import type { TargetConfig } from './target-config.js';
 
 /**
  * The action's typed configuration: everything the run needs, validated, with every file already read.
@@ -15,6 +18,12 @@ export interface ActionConfig {
   infra?: InfraConfig;
   /** The model stages (model → environment → code → endpoint → deployment → traffic); absent without model inputs. */
   ml?: MlConfig;
+  /** The health gate (sample requests, expected answer, latency budget, target load); absent without `sample-request`. */
+  health?: HealthConfig;
+  /** Input `target` (azure or local), the local inference server and preflight; absent means azure, no preflight. */
+  target?: TargetConfig;
+  /** The PR comment, check run and GitHub deployment record (`github-token`, `pr-comment`). */
+  reporting: ReportingConfig;
 }
 
 /** Where resources go. */

@@ -3,7 +3,7 @@ import type { ConfigurationProblem } from '../errors.js';
 import { applyMlOverrides, type MlInputOverrides } from '../ml/ml-overrides.js';
 import type { DeploymentSpec, EndpointSpec } from '../ml/ml-specs.js';
 import { parseDeploymentYaml, parseEndpointYaml, type Parsed } from '../ml/ml-yaml.js';
-import { parseBoolean } from './choices.js';
+import { parseBoolean, parseChoice } from './choices.js';
 import type { RunnerContext } from './runner-context.js';
 import { parseHttpsUrl } from './validators.js';
 import { readWorkspaceFile } from './workspace-files.js';
@@ -13,6 +13,14 @@ import { readWorkspaceFile } from './workspace-files.js';
  * percentage while the deployments that served before keep the rest.
  */
 export type TrafficPolicy = { kind: 'blue-green' } | { kind: 'all' } | { kind: 'canary'; percent: number };
+
+/**
+ * What the deployment stage does when the new deployment's inference server crashes again and again with the
+ * same traceback while Azure still reports it in progress: stop waiting and report it (`fail-fast`), or wait
+ * for Azure to give up (`wait`).
+ */
+export type CrashLoopPolicy = 'fail-fast' | 'wait';
+export const CRASH_LOOP_POLICIES: readonly CrashLoopPolicy[] = ['fail-fast', 'wait'];
 
 /** The model stages' configuration: what to deploy where, and how traffic moves. */
 export interface MlConfig {
@@ -29,6 +37,8 @@ export interface MlConfig {
   blobEndpoint?: string;
   /** `dry-run`: the model stages upload and register, so a dry run leaves them out entirely. */
   dryRun: boolean;
+  /** Input `crash-loop`. */
+  crashLoop: CrashLoopPolicy;
 }
 
 type Report = (problem: ConfigurationProblem) => void;
@@ -37,11 +47,19 @@ type Report = (problem: ConfigurationProblem) => void;
  * Reads `endpoint-file` and `deployment-file`, applies the inputs over them and checks the result is a complete
  * deployment. Undefined when no model input is set; every problem (YAML line, path, input) is reported.
  */
-export function loadMlConfig(inputs: RawInputs, runner: RunnerContext, report: Report): MlConfig | undefined {
+export function loadMlConfig(
+  inputs: RawInputs,
+  runner: RunnerContext,
+  report: Report,
+  /** Input `target`: for `local`, what only Azure needs (workspace, endpoint name, environment, VM size) is optional. */
+  placement: 'azure' | 'local' = 'azure'
+): MlConfig | undefined {
   if (!MODEL_DEPLOYMENT_INPUTS.some(name => inputs[name] !== '')) return undefined;
   const traffic = parseTraffic(inputs.traffic, report);
   const keepPrevious = parseBoolean('keep-previous', inputs['keep-previous']);
   if (keepPrevious.problem) report(keepPrevious.problem);
+  const crashLoop = parseChoice('crash-loop', inputs['crash-loop'] || 'fail-fast', CRASH_LOOP_POLICIES);
+  if (crashLoop.problem) report({ ...crashLoop.problem, fix: "Write 'fail-fast' (the default) or 'wait'." });
   // Reported by the infra configuration when invalid; here only its value matters.
   const dryRun = parseBoolean('dry-run', inputs['dry-run']).value ?? false;
 
@@ -75,16 +93,18 @@ export function loadMlConfig(inputs: RawInputs, runner: RunnerContext, report: R
       ...(deploymentFile ? { deployment: deploymentFile } : {})
     },
     overrides,
-    runner.workspace
+    runner.workspace,
+    placement
   );
   problems.forEach(report);
-  if (target) unsupportedFeatures(target.deployment).forEach(report);
-  if (!target || !traffic || keepPrevious.value === undefined) return undefined;
+  if (target) unsupportedFeatures(target.deployment, placement).forEach(report);
+  if (!target || !traffic || keepPrevious.value === undefined || !crashLoop.value) return undefined;
   return {
     ...target,
     traffic,
     keepPrevious: keepPrevious.value,
     dryRun,
+    crashLoop: crashLoop.value,
     ...(blobEndpoint ? { blobEndpoint } : {})
   };
 }
@@ -130,17 +150,22 @@ function readYaml<T>(
  * What the stages cannot deploy yet, refused before any request rather than failing half-way: environments
  * from a build context, and MLflow models without scoring code (no-code deployment).
  */
-function unsupportedFeatures(deployment: DeploymentSpec): ConfigurationProblem[] {
+function unsupportedFeatures(
+  deployment: DeploymentSpec,
+  placement: 'azure' | 'local'
+): ConfigurationProblem[] {
   const where = deployment.file ? { file: deployment.file } : {};
   const problems: ConfigurationProblem[] = [];
-  if (deployment.environment?.kind === 'inline' && deployment.environment.build) {
+  // On the runner the environment is the runner's own Python: a build context or a missing one do not matter.
+  const needsEnvironment = placement === 'azure';
+  if (needsEnvironment && deployment.environment?.kind === 'inline' && deployment.environment.build) {
     problems.push({
       ...where,
       message: "'environment.build' (a Docker build context) is not supported by this action yet.",
       fix: "Use 'image' with an optional 'conda_file', or register the environment and name it azureml:<name>:<version>."
     });
   }
-  if (!deployment.environment || !deployment.codeConfiguration) {
+  if ((needsEnvironment && !deployment.environment) || !deployment.codeConfiguration) {
     problems.push({
       ...where,
       message: 'deployments without an environment and scoring code (MLflow no-code) are not supported yet.',

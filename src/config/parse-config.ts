@@ -3,8 +3,11 @@ import { cloudFor } from '../azure/clouds.js';
 import { ProblemList } from '../errors.js';
 import type { ActionConfig } from './config.js';
 import { offlineProblems } from '../infra/plan-infra.js';
+import { loadHealthConfig } from './health-config.js';
 import { loadInfraConfig } from './infra-config.js';
 import { loadMlConfig } from './ml-config.js';
+import { loadReportingConfig } from './reporting-config.js';
+import { loadTargetConfig, parseTargetKind } from './target-config.js';
 import type { RunnerContext } from './runner-context.js';
 import {
   checkGuid,
@@ -30,10 +33,16 @@ export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Pro
     return inputs[input];
   };
 
-  const subscriptionId = required('subscription-id', 'Set it to the id of the subscription to deploy to.');
+  // `target: local` without a template runs on the runner alone: no subscription or resource group needed.
+  const targetKind = parseTargetKind(inputs, problem => problems.add(problem));
+  const needsAzure = targetKind === 'azure' || inputs.template !== '';
+  const azureInput = (input: InputName, fix: string): string =>
+    needsAzure ? required(input, fix) : inputs[input];
+
+  const subscriptionId = azureInput('subscription-id', 'Set it to the id of the subscription to deploy to.');
   if (subscriptionId) problem('subscription-id', checkGuid(subscriptionId, 'subscription id'));
 
-  const resourceGroup = required('resource-group', 'Name the resource group to deploy into.');
+  const resourceGroup = azureInput('resource-group', 'Name the resource group to deploy into.');
   if (resourceGroup) problem('resource-group', checkResourceGroupName(resourceGroup));
 
   let location: string | undefined;
@@ -80,12 +89,16 @@ export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Pro
     offlineProblems(infra, context).forEach(problem => problems.add(problem));
   }
 
-  const ml = loadMlConfig(inputs, runner, problem => problems.add(problem));
+  const ml = loadMlConfig(inputs, runner, problem => problems.add(problem), targetKind);
+  const target = await loadTargetConfig(inputs, targetKind, ml, runner, problem => problems.add(problem));
+  const health = loadHealthConfig(inputs, runner, problem => problems.add(problem));
+  const reporting = loadReportingConfig(inputs, problem => problems.add(problem));
 
   problems.throwIfAny();
   return {
     ...(infra ? { infra } : {}),
     ...(ml ? { ml } : {}),
+    ...(health ? { health } : {}),
     azure: {
       subscriptionId: subscriptionId.toLowerCase(),
       resourceGroup,
@@ -93,7 +106,9 @@ export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Pro
       cloud: cloudFor(arm.url!, authorityHost)
     },
     auth: { ...(tenantId ? { tenantId } : {}), ...(clientId ? { clientId } : {}), audience },
-    timeoutMs: Math.round(timeout.minutes! * 60_000)
+    timeoutMs: Math.round(timeout.minutes! * 60_000),
+    reporting,
+    target
   };
 }
 

@@ -190,18 +190,10 @@ async function deployOrLocate(
   try {
     return await runDeployment(context.azure.deployments(), request, context.deadline);
   } catch (error) {
-    if (error instanceof TemplateDeploymentFailedError) {
+    // Located here, where the template walk is at hand; the diagnosis (src/diagnose/) turns each failed
+    // resource into a finding on its template line, and the summary lists them.
+    if (error instanceof TemplateDeploymentFailedError)
       result.failedResources = locateFailures(error.operations, plan);
-      for (const failed of result.failedResources) {
-        context.log.error(
-          `${failed.resourceType} '${failed.resourceName}' failed: ${failed.code}: ${failed.message}`,
-          {
-            title: 'Template deployment failed',
-            ...(failed.file ? { file: failed.file, startLine: failed.line } : {})
-          }
-        );
-      }
-    }
     throw error;
   }
 }

@@ -329,7 +329,8 @@ def model_dir_listing(model_dir):
     """Relative paths and sizes under the model directory, depth-first and sorted, at most LISTING_LIMIT."""
     entries = []
     truncated = False
-    for folder, dirs, files in os.walk(model_dir):
+    # followlinks: a local run links the model into AZUREML_MODEL_DIR (src/local/model-mount.ts).
+    for folder, dirs, files in os.walk(model_dir, followlinks=True):
         dirs.sort()
         rel_folder = os.path.relpath(folder, model_dir)
         for name in sorted(files):

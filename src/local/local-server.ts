@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseInitFailure, type InitFailure } from './init-failure.js';
 
@@ -37,6 +39,13 @@ export interface LocalServerOptions {
   onLog?(line: string): void;
   /** Override the server script's location (tests, or a dist/ layout that differs). */
   serverScript?: string;
+  /**
+   * Run the official `azmlinfsrv` launcher at this path instead of the built-in server. It prints no port line,
+   * so a free port is chosen first (or `port` is used), and readiness is its own `GET /` answering 200.
+   */
+  azmlinfsrv?: string;
+  /** Aborting stops a server still starting and rejects with the signal's reason (the run's deadline). */
+  signal?: AbortSignal;
 }
 
 export interface LocalServerExit {
@@ -91,14 +100,12 @@ export function inferenceServerScriptPath(): string {
 /** Starts the server and resolves once `GET /` answers 200; rejects with {@link LocalServerStartError}. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const lines: string[] = [];
-  const child = spawn(
-    pythonCommand(options),
-    ['-u', options.serverScript ?? inferenceServerScriptPath(), ...serverArgs(options)],
-    {
-      env: serverEnv(options),
-      stdio: ['ignore', 'pipe', 'pipe']
-    }
-  );
+  const launch = await launchCommand(options);
+  const child = spawn(launch.command, launch.args, {
+    env: serverEnv(options),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.azmlinfsrv && options.sourceDir ? { cwd: options.sourceDir } : {})
+  });
   let spawnFailure: Error | undefined;
   const exited = new Promise<LocalServerExit>(resolve => {
     // 'close', not 'exit': every line of output has been read by then, so a failure can be parsed whole.
@@ -109,6 +116,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     });
   });
   const port = new Promise<number>(resolve => {
+    if (launch.port !== undefined) resolve(launch.port);
     const record = (line: string): void => {
       lines.push(line);
       if (lines.length > LOG_LINE_LIMIT) lines.shift();
@@ -124,31 +132,64 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     exited,
     stop: () => stopProcess(child, exited)
   };
-  const outcome = await waitForStart(port, exited, options.startupTimeoutMs ?? 120_000);
+  const outcome = await waitForStart(port, exited, options.startupTimeoutMs ?? 120_000, options.signal);
   if (outcome.kind === 'ready') {
     const url = `http://${HOST}:${outcome.port}`;
     return { ...server, port: outcome.port, url, scoringUrl: `${url}/score` };
   }
-  if (outcome.kind === 'timeout') await server.stop();
+  if (outcome.kind !== 'exited') await server.stop();
+  if (outcome.kind === 'aborted') throw outcome.reason;
   throw startError(outcome, spawnFailure, lines, options);
+}
+
+/** The program and arguments: the built-in server under Python, or the official launcher on a chosen port. */
+async function launchCommand(
+  options: LocalServerOptions
+): Promise<{ command: string; args: string[]; port?: number }> {
+  if (!options.azmlinfsrv) {
+    const script = options.serverScript ?? inferenceServerScriptPath();
+    return { command: pythonCommand(options), args: ['-u', script, ...serverArgs(options)] };
+  }
+  const port = options.port || (await freePort());
+  const entryScript = path.resolve(options.sourceDir ?? '', options.entryScript);
+  const args = ['--entry_script', entryScript, '--model_dir', options.modelDir, '--port', String(port)];
+  return { command: options.azmlinfsrv, args, port };
+}
+
+/** A port nothing listens on right now, from the system (bind to 0, read it, close). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 type StartOutcome =
   | { kind: 'ready'; port: number }
   | { kind: 'exited'; exit: LocalServerExit }
-  | { kind: 'timeout'; ms: number };
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'aborted'; reason: unknown };
 
 async function waitForStart(
   port: Promise<number>,
   exited: Promise<LocalServerExit>,
-  timeoutMs: number
+  timeoutMs: number,
+  signal: AbortSignal | undefined
 ): Promise<StartOutcome> {
   let timer: NodeJS.Timeout | undefined;
   let settled = false;
+  let onAbort: (() => void) | undefined;
   const stopped = Promise.race([
     exited.then(exit => ({ kind: 'exited', exit }) as const),
     new Promise<StartOutcome>(resolve => {
       timer = setTimeout(() => resolve({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
+      onAbort = () => resolve({ kind: 'aborted', reason: signal?.reason });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     })
   ]);
   try {
@@ -161,11 +202,12 @@ async function waitForStart(
   } finally {
     settled = true; // ends the probe loop when the server exited or the start timed out
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
 function startError(
-  outcome: Exclude<StartOutcome, { kind: 'ready' }>,
+  outcome: Exclude<StartOutcome, { kind: 'ready' } | { kind: 'aborted' }>,
   spawnFailure: Error | undefined,
   lines: string[],
   options: LocalServerOptions
@@ -176,7 +218,7 @@ function startError(
     code: 'ServerExited',
     message:
       spawnFailure !== undefined
-        ? `Could not start ${pythonCommand(options)}: ${spawnFailure.message}`
+        ? `Could not start ${options.azmlinfsrv ?? pythonCommand(options)}: ${spawnFailure.message}`
         : outcome.kind === 'timeout'
           ? `The server did not answer GET / within ${outcome.ms} ms (import and init() still running?).`
           : `The server exited with ${exit?.code ?? exit?.signal} before answering GET /.`,
@@ -226,6 +268,11 @@ function serverEnv(options: LocalServerOptions): NodeJS.ProcessEnv {
     PYTHONDONTWRITEBYTECODE: '1'
   });
   if (options.sourceDir) env.AZUREML_SOURCE_DIRECTORY = options.sourceDir;
+  if (options.azmlinfsrv) {
+    // The official server puts AML_APP_ROOT on sys.path (imports beside score.py) and reads its timeout here.
+    if (options.sourceDir) env.AML_APP_ROOT = options.sourceDir;
+    if (options.requestTimeoutMs !== undefined) env.SCORING_TIMEOUT_MS = String(options.requestTimeoutMs);
+  }
   return env;
 }
 

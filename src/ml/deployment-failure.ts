@@ -1,4 +1,5 @@
 import { AzureOperationError, flattenDetails } from '../azure/azure-error.js';
+import type { ContainerLogs } from '../diagnose/failure-facts.js';
 import { describeScriptFailure, type ScriptFailure } from './init-traceback.js';
 
 /**
@@ -12,7 +13,9 @@ export class OnlineDeploymentFailedError extends AzureOperationError {
     deployment: string,
     endpoint: string,
     serving: string,
-    scriptFailure?: ScriptFailure
+    scriptFailure?: ScriptFailure,
+    /** The container logs read after the failure, for the diagnosis. */
+    readonly containerLogs?: ContainerLogs
   ) {
     super(
       cause.operation,

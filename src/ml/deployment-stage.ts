@@ -1,14 +1,15 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
-import { azureCall, azureLroCall, AzureOperationError } from '../azure/azure-error.js';
+import { azureCall, AzureOperationError } from '../azure/azure-error.js';
 import type { RunContext, Stage } from '../stages/stage.js';
 import { deploymentBody, onlineDeploymentName } from './deployment-body.js';
 import { OnlineDeploymentFailedError } from './deployment-failure.js';
-import { describeScriptFailure, scriptFailureFromLog, type ScriptFailure } from './init-traceback.js';
-import { POLL_INTERVAL_MS, readEndpoint } from './endpoint-stage.js';
+import { createOnlineDeployment, waitWhileInProgress } from './deployment-wait.js';
+import { readContainerLogs } from '../diagnose/container-logs.js';
+import type { ContainerLogs } from '../diagnose/failure-facts.js';
+import { scriptFailureFromLog, type ScriptFailure } from './init-traceback.js';
+import { readEndpoint } from './endpoint-stage.js';
 import { mlScope, readWorkspace, type MlScope } from './ml-workspace.js';
 import { describeTraffic } from './traffic-plan.js';
-
-const IN_PROGRESS = ['Creating', 'Updating', 'Scaling'];
 
 /**
  * The online deployment, under a name derived from what it deploys (deployment-body.ts), beside the one that
@@ -29,14 +30,10 @@ export const deploymentStage: Stage = {
       workspace.location
     );
     const name = onlineDeploymentName(scope.config.deployment.name, body);
-    let existing = await readDeployment(scope, name);
-    while (existing && IN_PROGRESS.includes(existing.properties.provisioningState ?? '')) {
-      context.log.info(
-        `Deployment '${name}' is ${existing.properties.provisioningState} (another run?); waiting.`
-      );
-      await context.deadline.sleep(POLL_INTERVAL_MS * 4, `waiting for deployment '${name}'`);
-      existing = await readDeployment(scope, name);
-    }
+    const found = await readDeployment(scope, name);
+    const existing = await waitWhileInProgress(context, scope, name, found, () =>
+      readDeployment(scope, name)
+    );
     const state = existing?.properties.provisioningState;
     if (state === 'Succeeded') {
       result.deployment = { name, action: 'unchanged', provisioningState: state };
@@ -49,26 +46,16 @@ export const deploymentStage: Stage = {
         : `Creating deployment '${name}' with 0% traffic; the serving deployment keeps all traffic meanwhile.`
     );
     try {
-      await azureLroCall(
-        `create online deployment '${name}' on endpoint '${result.endpointName}'`,
-        onResponse =>
-          scope.client.onlineDeployments.beginCreateOrUpdateAndWait(
-            scope.resourceGroup,
-            scope.workspace,
-            result.endpointName,
-            name,
-            body,
-            { ...scope.options, updateIntervalInMs: POLL_INTERVAL_MS, onResponse }
-          )
-      );
+      await createOnlineDeployment(context, scope, name, body);
     } catch (error) {
       if (!(error instanceof AzureOperationError) || (error.status ?? 200) >= 400) throw error;
       result.deployment.provisioningState = 'Failed';
-      const serverLog = await logContainerTails(context, scope, name);
-      const scriptFailure = annotateScriptFailure(context, scope, serverLog);
+      const logs = await logContainerTails(context, scope, name, error);
+      const scriptFailure = scriptFailureOf(scope, logs.inferenceServer ?? '');
       const endpoint = await readEndpoint(scope, result.endpointName).catch(() => undefined);
       const serving = `traffic stays ${describeTraffic(endpoint?.properties.traffic ?? {})}`;
-      throw new OnlineDeploymentFailedError(error, name, result.endpointName, serving, scriptFailure);
+      // The logs go with the error: the diagnosis (src/diagnose/) explains the failure from them.
+      throw new OnlineDeploymentFailedError(error, name, result.endpointName, serving, scriptFailure, logs);
     }
     result.deployment.provisioningState = 'Succeeded';
     return `'${name}' ${existing ? 'deployed again' : 'created'} and succeeded (0% traffic until the traffic stage)`;
@@ -95,51 +82,39 @@ async function readDeployment(scope: MlScope, name: string): Promise<OnlineDeplo
 const LOG_TAIL_LINES = 40;
 
 /**
- * The last lines of the storage initializer and inference server logs of a failed deployment, where the
- * reason is (a missing blob, an init() traceback): the operation's error only says where to look.
+ * The storage initializer and inference server logs of a failed deployment, where the reason is (a missing
+ * blob, an init() traceback): the operation's error only says where to look. Their last lines go to the step
+ * log; all that was read goes with the error to the diagnosis. A crash-loop error brings the log that showed
+ * the loop, which keeps the traceback even if a later container start has since overwritten the tail.
  */
-async function logContainerTails(context: RunContext, scope: MlScope, name: string): Promise<string> {
-  let serverLog = '';
-  for (const containerType of ['StorageInitializer', 'InferenceServer'] as const) {
-    try {
-      const logs = await scope.client.onlineDeployments.getLogs(
-        scope.resourceGroup,
-        scope.workspace,
-        scope.result.endpointName,
-        name,
-        { containerType, tail: LOG_TAIL_LINES },
-        scope.options
-      );
-      if (logs.content)
-        context.log.info(
-          `${containerType} log of '${name}' (last ${LOG_TAIL_LINES} lines):\n${logs.content}`
-        );
-      if (containerType === 'InferenceServer') serverLog = logs.content ?? '';
-    } catch {
-      // The logs are a help for the reader; their absence must not hide the deployment's own error.
-    }
-  }
-  return serverLog;
-}
-
-/**
- * An init() traceback in the server log becomes an error annotation on the scoring script's line in the pull
- * request, where the fix is made.
- */
-function annotateScriptFailure(
+async function logContainerTails(
   context: RunContext,
   scope: MlScope,
-  serverLog: string
-): ScriptFailure | undefined {
+  name: string,
+  error: AzureOperationError
+): Promise<ContainerLogs> {
+  const logs = await readContainerLogs(scope, name);
+  const watched = (error as { serverLog?: string }).serverLog;
+  if (watched && !logs.inferenceServer?.includes('Traceback')) logs.inferenceServer = watched;
+  const shown = [
+    ['StorageInitializer', logs.storageInitializer],
+    ['InferenceServer', logs.inferenceServer]
+  ] as const;
+  for (const [containerType, text] of shown) {
+    if (text)
+      context.log.info(
+        `${containerType} log of '${name}' (last ${LOG_TAIL_LINES} lines):\n${lastLines(text)}`
+      );
+  }
+  return logs;
+}
+
+function lastLines(text: string): string {
+  return text.trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+}
+
+/** Where the scoring script failed, for the error's message; the diagnosis annotates the line. */
+function scriptFailureOf(scope: MlScope, serverLog: string): ScriptFailure | undefined {
   const code = scope.config.deployment.codeConfiguration?.code;
-  const failure = scriptFailureFromLog(serverLog, code?.kind === 'path' ? code : undefined);
-  if (!failure) return undefined;
-  context.log.error(
-    `The scoring script failed while the container started: ${describeScriptFailure(failure)}`,
-    {
-      title: 'Scoring script failed',
-      ...(failure.file ? { file: failure.file, startLine: failure.line } : {})
-    }
-  );
-  return failure;
+  return scriptFailureFromLog(serverLog, code?.kind === 'path' ? code : undefined);
 }

@@ -11,7 +11,9 @@ export function checkComplete(
   endpoint: EndpointSpec,
   deployment: DeploymentSpec,
   files: { endpoint?: EndpointSpec; deployment?: DeploymentSpec },
-  problems: ConfigurationProblem[]
+  problems: ConfigurationProblem[],
+  /** `local` (input `target`): the runner needs only a model and scoring code, no endpoint, environment or VM. */
+  placement: 'azure' | 'local' = 'azure'
 ): void {
   const deploymentFile = files.deployment?.file;
   const missing = (input: string, field: string, what: string): void => {
@@ -20,7 +22,8 @@ export function checkComplete(
     const source = deploymentFile ? `${deploymentFile} sets no '${field}'` : "no 'deployment-file' is given";
     problems.push({ input, message: `is empty and ${source}: ${what}.` });
   };
-  if (!endpoint.name) {
+  const azure = placement === 'azure';
+  if (!endpoint.name && azure) {
     problems.push({
       input: 'endpoint-name',
       message: files.endpoint?.file
@@ -43,7 +46,7 @@ export function checkComplete(
       fix: 'Use the matching schema (managedOnline… or kubernetesOnline…) for both files.'
     });
   }
-  if (endpoint.kind === 'kubernetes' && !endpoint.compute) {
+  if (endpoint.kind === 'kubernetes' && !endpoint.compute && azure) {
     problems.push({
       input: 'compute',
       message: 'is required for a Kubernetes online endpoint: name the attached compute.'
@@ -51,12 +54,12 @@ export function checkComplete(
   }
   if (!deployment.model) missing('model-path', 'model', 'the deployment needs a model');
   const mlflow = deployment.model?.kind === 'local' && deployment.model.type === 'mlflow_model';
-  if (!mlflow && !deployment.environment)
+  if (!mlflow && !deployment.environment && azure)
     missing('image', 'environment', 'the deployment needs an environment');
   if (!mlflow && !deployment.codeConfiguration) {
     missing('scoring-script', 'code_configuration', 'the deployment needs a scoring script');
   }
-  if (endpoint.kind === 'managed' && !deployment.instanceType) {
+  if (endpoint.kind === 'managed' && !deployment.instanceType && azure) {
     missing('instance-type', 'instance_type', 'managed deployments need a VM size such as Standard_DS3_v2');
   }
 }

@@ -63,7 +63,9 @@ const INPUT = {
 export function applyMlOverrides(
   files: { endpoint?: EndpointSpec; deployment?: DeploymentSpec },
   overrides: MlInputOverrides,
-  workspaceRoot: string
+  workspaceRoot: string,
+  /** `local` (input `target`): the workspace and what only Azure needs may be absent. */
+  placement: 'azure' | 'local' = 'azure'
 ): { target?: MlTarget; problems: ConfigurationProblem[] } {
   const problems: ConfigurationProblem[] = [];
   const add = (input: keyof typeof INPUT, message: string, fix?: string): void => {
@@ -82,11 +84,11 @@ export function applyMlOverrides(
 
   const endpoint = overrideEndpoint(files.endpoint, overrides, add);
   const deployment = overrideDeployment(files.deployment, endpoint, overrides, add, path);
-  if (!overrides.workspace)
+  if (!overrides.workspace && placement === 'azure')
     add('workspace', 'is required for a model deployment.', 'Name the Azure ML workspace.');
-  checkComplete(endpoint, deployment, files, problems);
+  checkComplete(endpoint, deployment, files, problems, placement);
   if (problems.length > 0) return { problems };
-  return { target: { workspace: overrides.workspace!, endpoint, deployment }, problems };
+  return { target: { workspace: overrides.workspace ?? '', endpoint, deployment }, problems };
 }
 
 type AddProblem = (input: keyof typeof INPUT, message: string, fix?: string) => void;

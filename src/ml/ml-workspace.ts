@@ -121,7 +121,7 @@ async function blobServiceFor(
     client.datastores.listSecrets(resourceGroup, workspace, datastore.name, options)
   )) as { key?: string; sasToken?: string };
   const secret = secrets.key ?? secrets.sasToken ?? '';
-  if (secret) context.log.mask(secret);
+  if (secret) context.redactor.add(secret);
   if (credentialsType === 'Sas') {
     const sas = secret.replace(/^\?/, '');
     return createBlobServiceClient(`${accountUrl}?${sas}`, new AnonymousCredential(), blobOptions());

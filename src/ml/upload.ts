@@ -1,9 +1,9 @@
 import type { BlobItem, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { azureCall } from '../azure/azure-error.js';
 import { forEachBounded, InFlightLimit } from './in-flight-limit.js';
 import type { ContentManifest, ManifestFile } from './content-hash.js';
+import { storageCall } from './storage-call.js';
 
 /** The folder `az ml` uploads local assets under in the workspace's default datastore container. */
 export const LOCAL_UPLOAD_FOLDER = 'LocalUpload';
@@ -119,7 +119,7 @@ async function listPresent(
 ): Promise<Set<string>> {
   const expected = new Map(manifest.files.map(file => [blobNameOf(manifest, file), file.size]));
   const present = new Set<string>();
-  await azureCall(
+  await storageCall(
     `list the blobs under ${LOCAL_UPLOAD_FOLDER}/${manifest.hash}/ in container '${container.containerName}'`,
     async () => {
       const pages = container.listBlobsFlat({
@@ -174,7 +174,7 @@ async function putWhole(blob: BlockBlobClient, file: ManifestFile, upload: FileU
   const release = await upload.limit.acquire();
   try {
     upload.signal.throwIfAborted();
-    await azureCall(`upload blob '${blob.name}'`, () =>
+    await storageCall(`upload blob '${blob.name}'`, () =>
       blob.upload(bodyOf(file, 0, file.size), file.size, {
         metadata: upload.metadata,
         abortSignal: upload.signal
@@ -207,7 +207,7 @@ async function putInBlocks(blob: BlockBlobClient, file: ManifestFile, upload: Fi
     const length = Math.min(upload.blockSize, file.size - offset);
     const id = blockId(index);
     ids.push(id);
-    const stage: Promise<void> = azureCall(
+    const stage: Promise<void> = storageCall(
       `upload block ${index + 1} of ${blocksNeeded} of blob '${blob.name}'`,
       () => blob.stageBlock(id, bodyOf(file, offset, length), length, { abortSignal: upload.signal })
     )
@@ -224,7 +224,7 @@ async function putInBlocks(blob: BlockBlobClient, file: ManifestFile, upload: Fi
   await Promise.all(inFlight);
   if (failure) throw failure.error;
   upload.signal.throwIfAborted();
-  await azureCall(`commit the ${ids.length} blocks of blob '${blob.name}'`, () =>
+  await storageCall(`commit the ${ids.length} blocks of blob '${blob.name}'`, () =>
     blob.commitBlockList(ids, { metadata: upload.metadata, abortSignal: upload.signal })
   );
 }

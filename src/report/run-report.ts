@@ -3,6 +3,7 @@ import { DeadlineExceededError } from '../azure/deadline.js';
 import { CredentialChainError } from '../azure/credential-chain.js';
 import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
 import { TemplateDeploymentFailedError } from '../infra/arm-deployment.js';
+import { ScoringScriptError } from '../local/scoring-script-error.js';
 import type { StageName } from '../stages/stage.js';
 
 export type StageStatus = 'succeeded' | 'failed' | 'not run';
@@ -18,7 +19,14 @@ export interface StageRecord {
 }
 
 /** Kinds of failure the report tells apart, because each calls for a different next step. */
-export type FailureKind = 'configuration' | 'sign-in' | 'azure' | 'deadline' | 'internal';
+export type FailureKind =
+  | 'configuration'
+  | 'sign-in'
+  | 'azure'
+  | 'deadline'
+  /** The user's scoring script failed on the runner (preflight, `target: local`): their code to fix. */
+  | 'scoring-script'
+  | 'internal';
 
 export interface FailureRecord {
   kind: FailureKind;
@@ -70,6 +78,7 @@ function classifyFailure(stage: StageName, error: unknown, runCorrelationId: str
   if (error instanceof ConfigurationError)
     return { kind: 'configuration', stage, message, problems: error.problems };
   if (error instanceof CredentialChainError) return { kind: 'sign-in', stage, message };
+  if (error instanceof ScoringScriptError) return { kind: 'scoring-script', stage, message };
   if (error instanceof DeadlineExceededError)
     return { kind: 'deadline', stage, message, correlationId: runCorrelationId };
   if (error instanceof TemplateDeploymentFailedError) {

@@ -1,79 +1,100 @@
-import { formatDuration } from '../azure/deadline.js';
 import type { Findings } from '../diagnose/finding.js';
 import { describeProblem } from '../errors.js';
 import type { StageName, StageResults } from '../stages/stage.js';
+import { findingBlocks, type ReportLinks } from './findings-markdown.js';
+import { renderHealthSummary } from './health-summary.js';
 import { renderInfraSummary } from './infra-summary.js';
+import { renderLocalSummary } from './local-summary.js';
+import { codeBlock } from './markdown-text.js';
 import { renderMlSummary } from './ml-summary.js';
-import type { RunReport, StageStatus } from './run-report.js';
+import { ALWAYS_KEPT, fitReport, utf8Bytes, type Budget, type ReportBlock } from './report-budget.js';
+import type { RunReport } from './run-report.js';
+import { renderStageTable } from './stage-table.js';
+import { renderTimeline } from './stage-timeline.js';
+import { renderVerdict } from './verdict.js';
 
-const STATUS_ICON: Record<StageStatus, string> = { succeeded: '✅', failed: '❌', 'not run': '⏭️' };
+/**
+ * GitHub rejects a step summary over 1 MiB (and shows none of it). The margin leaves room for the line end
+ * `core.summary` appends and for redaction, which runs on the finished text.
+ */
+export const SUMMARY_BUDGET: Budget = {
+  limit: 1024 * 1024 - 4096,
+  measure: utf8Bytes,
+  description: "GitHub's 1 MiB limit for a job summary",
+  wholeTextIn: 'the step log'
+};
 
-/** The job summary as markdown: verdict first, then the stages, then what went wrong and what to do. */
+export interface SummaryOptions {
+  title?: string;
+  links?: ReportLinks;
+  budget?: Budget;
+}
+
+/**
+ * The job summary as markdown: verdict first, then the stages and their timeline, what went wrong, the
+ * findings with their evidence, then what each part of the deployment did. Kept within the budget (1 MiB):
+ * evidence is cut first, then the least important parts, with a note saying so.
+ */
 export function renderSummary(
   report: RunReport,
   results: StageResults = {},
   findings?: Findings,
-  title = 'azureml-staged-deploy'
+  options: SummaryOptions = {}
 ): string {
-  const lines: string[] = [];
+  return fitReport(summaryBlocks(report, results, findings, options), options.budget ?? SUMMARY_BUDGET);
+}
+
+/** The parts of the job summary in reading order, each with how long it is kept when space runs out. */
+export function summaryBlocks(
+  report: RunReport,
+  results: StageResults,
+  findings: Findings | undefined,
+  options: SummaryOptions = {}
+): ReportBlock[] {
   const failure = report.failure;
-  lines.push(`## ${report.status === 'succeeded' ? '✅' : '❌'} ${title}: ${report.status}`, '');
-  if (failure) lines.push(`**Failed stage:** \`${failure.stage}\``, '');
-  if (report.stages.length > 0) {
-    lines.push('| Stage | Status | Duration | Outcome |', '| --- | --- | --- | --- |');
-    for (const stage of report.stages) {
-      const duration = stage.status === 'not run' ? '' : formatDuration(stage.durationMs);
-      lines.push(
-        `| ${stage.title} | ${STATUS_ICON[stage.status]} ${stage.status} | ${duration} | ${escapeCell(stage.outcome)} |`
-      );
-    }
-    lines.push('');
-  }
-  if (failure) {
-    lines.push('### What went wrong', '');
-    lines.push(...whatWentWrong(failure));
-    lines.push('');
-  }
-  if (findings && findings.all.length > 0) lines.push(...renderFindings(findings));
-  if (report.cancelled && failure) lines.push(...stillRunningInAzure(failure.stage, results));
-  if (results.infra) lines.push(...renderInfraSummary(results.infra));
-  if (results.ml) lines.push(...renderMlSummary(results.ml));
-  lines.push(
-    `<sub>Correlation id \`${report.correlationId}\` is sent with every Azure request of this run.</sub>`,
-    ''
+  const always = (name: string, lines: string[]): ReportBlock => ({
+    name,
+    priority: ALWAYS_KEPT,
+    render: () => lines
+  });
+  const optional = (name: string, priority: number, lines: string[]): ReportBlock => ({
+    name,
+    priority,
+    render: () => lines
+  });
+  const blocks: ReportBlock[] = [
+    always('the verdict', renderVerdict(report, results, options.title ?? 'azureml-staged-deploy')),
+    always('the stage table', renderStageTable(report.stages, report.failure)),
+    optional('the timeline', 10, renderTimeline(report.stages))
+  ];
+  if (failure)
+    blocks.push(always('what went wrong', ['### What went wrong', '', ...whatWentWrong(failure), '']));
+  if (findings) blocks.push(...findingBlocks(findings, { openFirstEvidence: true, ...options }));
+  if (report.cancelled && failure)
+    blocks.push(always('what still runs in Azure', stillRunningInAzure(failure.stage, results)));
+  if (results.health) blocks.push(always('the health check', renderHealthSummary(results.health)));
+  if (results.preflight || results.local)
+    blocks.push(
+      optional('the run on the runner (preflight, target: local)', 25, renderLocalSummary(results))
+    );
+  if (results.infra)
+    blocks.push(
+      optional('the infrastructure tables (Key Vaults, what-if)', 30, renderInfraSummary(results.infra))
+    );
+  if (results.ml) blocks.push(optional('the model deployment tables', 20, renderMlSummary(results.ml)));
+  blocks.push(
+    always('the correlation id', [
+      `<sub>Correlation id \`${report.correlationId}\` is sent with every Azure request of this run.</sub>`,
+      ''
+    ])
   );
-  return lines.join('\n');
+  return blocks;
 }
 
-/** Each finding with its cause, fix and evidence; evidence is collapsed so the verdict stays on screen. */
-function renderFindings(findings: Findings): string[] {
-  const lines = ['### Findings', ''];
-  for (const finding of findings.ranked()) {
-    const icon = finding.severity === 'error' ? '❌' : '⚠️';
-    const where = finding.location
-      ? ` — \`${finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}\``
-      : '';
-    lines.push(`#### ${icon} ${finding.title}${where}`, '', finding.cause, '', `**Fix:** ${finding.fix}`, '');
-    for (const evidence of finding.evidence) {
-      lines.push(
-        '<details>',
-        `<summary>${evidence.title}</summary>`,
-        '',
-        '```text',
-        evidence.text,
-        '```',
-        '',
-        '</details>',
-        ''
-      );
-    }
-  }
-  return lines;
-}
-
-function whatWentWrong(failure: NonNullable<RunReport['failure']>): string[] {
+/** The failure message in full, or each configuration problem on a line of its own. */
+export function whatWentWrong(failure: NonNullable<RunReport['failure']>): string[] {
   if (failure.problems) return failure.problems.map(problem => `- ${describeProblem(problem)}`);
-  return ['```text', failure.message, '```'];
+  return codeBlock(failure.message);
 }
 
 /**
@@ -106,7 +127,3 @@ function stillRunningInAzure(stage: StageName, results: StageResults): string[] 
 }
 
 const ML_STAGES = new Set<StageName>(['model', 'environment', 'code', 'endpoint', 'deployment', 'traffic']);
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}

@@ -1,17 +1,24 @@
+import { diagnoseFailure } from '../diagnose/diagnose-failure.js';
+import { RecentLog } from '../diagnose/recent-log.js';
 import type { RunReport } from '../report/run-report.js';
 import type { RunContext, Stage } from './stage.js';
 
 /**
  * Runs the stages in order, timing each and recording its outcome. The first failure is recorded against
- * its stage, the remaining stages are marked as not run, and the error is rethrown for run() to report.
+ * its stage and explained by the failure catalogue (findings), the remaining stages are marked as not run,
+ * and the error is rethrown for run() to report.
  */
 export async function runStages(
   stages: readonly Stage[],
   context: RunContext,
   report: RunReport
 ): Promise<void> {
+  // The last lines the stages logged, for failures the catalogue does not recognise.
+  const recent = new RecentLog(context.log);
+  context = { ...context, log: recent };
   for (const [index, stage] of stages.entries()) {
     const started = Date.now();
+    const explainedBefore = context.findings.errors.length;
     context.log.info(`▶ ${stage.title}`);
     try {
       // A stage ends at most a grace period after a cancel or the deadline, whatever the SDK is sleeping on
@@ -38,6 +45,10 @@ export async function runStages(
       for (const rest of stages.slice(index + 1)) {
         report.record({ name: rest.name, title: rest.title, status: 'not run', durationMs: 0, outcome: '' });
       }
+      // A stage that explained its own failure (an error finding) is not diagnosed again. Bounded and never
+      // throwing: the original error is what run() reports.
+      if (context.findings.errors.length === explainedBefore)
+        await diagnoseFailure(stage.name, error, context, recent.text());
       throw error;
     }
   }

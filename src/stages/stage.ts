@@ -2,7 +2,9 @@ import type { AzureClientFactory } from '../azure/client-factory.js';
 import type { Deadline } from '../azure/deadline.js';
 import type { ActionConfig } from '../config/config.js';
 import type { Findings } from '../diagnose/finding.js';
+import type { HealthReport } from '../health/health-report.js';
 import type { InfraResult } from '../infra/infra-result.js';
+import type { LocalRunResult } from '../local/local-result.js';
 import type { Log } from '../log.js';
 import type { MlResult } from '../ml/ml-result.js';
 import type { Redactor } from '../report/redaction.js';
@@ -13,6 +15,7 @@ import type { Redactor } from '../report/redaction.js';
  */
 export type StageName =
   | 'configuration'
+  | 'preflight'
   | 'sign-in'
   | 'resource-group'
   | 'infra'
@@ -22,6 +25,7 @@ export type StageName =
   | 'endpoint'
   | 'deployment'
   | 'traffic'
+  | 'local'
   | 'health';
 
 /** What stages learn and later stages, outputs and the summary read. Filled in as the run goes. */
@@ -31,6 +35,12 @@ export interface StageResults {
   resourceGroup?: { name: string; location: string; exists: boolean };
   infra?: InfraResult;
   ml?: MlResult;
+  /** What the preflight stage ran on the runner (init(), a sample request), before anything was uploaded. */
+  preflight?: LocalRunResult;
+  /** `target: local`: the deployment as it ran on the runner. */
+  local?: LocalRunResult;
+  /** The health gate's verdict and figures (the `healthy` and `health-report` outputs). */
+  health?: HealthReport;
 }
 
 /** Everything a stage may use. Stages get typed config, never inputs or the process environment. */

@@ -1,0 +1,17 @@
+/** What a run of the scoring script on the runner (preflight, or `target: local`) did, for the summary. */
+export interface LocalRunResult {
+  /** `builtin` or `azmlinfsrv`. */
+  server: 'builtin' | 'azmlinfsrv';
+  /** Repository paths, as the user knows them. */
+  scoringScript: string;
+  model: string;
+  /** How long import + init() took, until the server answered its liveness probe. */
+  initMs?: number;
+  /**
+   * `ready`: init() succeeded. `failed`: the script failed (the findings say where). `skipped`: init() could
+   * not run because the runner lacks a package the script imports, or a GPU (preflight only: a warning).
+   */
+  state: 'ready' | 'failed' | 'skipped';
+  /** The one sample request preflight sends, when `sample-request` gives one. */
+  sample?: { file: string; status: number; latencyMs: number };
+}

@@ -1,0 +1,86 @@
+import type { HealthSample } from '../config/health-config.js';
+import { RANK } from '../diagnose/finding.js';
+import { postScoring } from '../health/scoring-client.js';
+import { judgeAnswer } from '../health/scoring-response.js';
+import type { RunContext, Stage } from '../stages/stage.js';
+import type { LocalRunResult } from './local-result.js';
+import { ScoringScriptError } from './scoring-script-error.js';
+import { localRunSpec, settledLogs, startScoringScript, type RunningScript } from './scoring-script-run.js';
+import { runFailureFinding, scriptDisplayPath } from './script-findings.js';
+
+/** Answers that mean run() itself broke, not that the answer differs from what was expected. */
+const BROKEN = new Set(['script-error', 'server-error', 'no-answer', 'timeout']);
+
+/**
+ * Runs the scoring script on the runner before anything is uploaded: import, init(), and the first sample
+ * request when `sample-request` gives one. A failure stops the run in seconds, with the traceback on the
+ * script's line; Azure has seen no request. A package the runner lacks is only a warning: the cloud image is
+ * expected to have it.
+ */
+export const preflightStage: Stage = {
+  name: 'preflight',
+  title: 'Preflight',
+  async run(context: RunContext): Promise<string> {
+    const spec = localRunSpec(context.config);
+    const result: LocalRunResult = {
+      server: spec.server.kind,
+      scoringScript: scriptDisplayPath(spec.files),
+      model: spec.model.displayPath,
+      state: 'failed'
+    };
+    context.results.preflight = result;
+    const running = await startScoringScript(spec, context, 'preflight', 'preflight');
+    if (!running) {
+      result.state = 'skipped';
+      return 'init() could not run on the runner (a package or a GPU is missing: see the warning); deploying anyway';
+    }
+    result.state = 'ready';
+    result.initMs = running.initMs;
+    try {
+      const sample = context.config.health?.samples[0];
+      const init = `${result.scoringScript}: init() succeeded in ${running.initMs} ms on the runner`;
+      if (!sample) return `${init}; no sample-request to send`;
+      return `${init}; ${await sendSample(context, running, sample, result)}`;
+    } finally {
+      await running.stop();
+    }
+  }
+};
+
+/** One sample request: run() raising stops the run; an answer that merely differs is a warning. */
+async function sendSample(
+  context: RunContext,
+  running: RunningScript,
+  sample: HealthSample,
+  result: LocalRunResult
+): Promise<string> {
+  const spec = localRunSpec(context.config);
+  const target = { uri: running.server.scoringUrl, headers: {}, label: 'the local server (preflight)' };
+  const answer = await postScoring(target, sample.body, context.deadline.signal);
+  result.sample = { file: sample.file, status: answer.status, latencyMs: Math.round(answer.latencyMs) };
+  const verdict = judgeAnswer(answer, sample.expected ?? context.config.health?.expected);
+  if (BROKEN.has(verdict.kind)) {
+    const finding = runFailureFinding(
+      spec.files,
+      'preflight',
+      'preflight',
+      { file: sample.file, status: answer.status, body: answer.body || verdict.message },
+      await settledLogs(running.server)
+    );
+    context.findings.add(finding);
+    throw new ScoringScriptError(`${finding.title}: ${finding.cause}`);
+  }
+  const answered = `${sample.file} answered ${answer.status} in ${result.sample.latencyMs} ms`;
+  if (verdict.kind === 'correct') return answered;
+  context.findings.add({
+    id: 'preflight-unexpected-answer',
+    stage: 'preflight',
+    severity: 'warning',
+    title: 'Preflight: the sample answer differs on the runner',
+    cause: `On the runner, ${verdict.message}. The deployment goes on; the health check judges the cloud's answer.`,
+    fix: "If the runner's packages match the environment, fix run() or the expected response now.",
+    evidence: [{ title: `Answer to ${sample.file}`, text: answer.body }],
+    rank: RANK.advice
+  });
+  return `${answered} (differs from the expected response: warning)`;
+}
