@@ -25,9 +25,10 @@ async function main(): Promise<number> {
   cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
   // tsx's own esbuild service is a child too, and outlives main(): only what the demo starts is counted.
   const before = new Set(descendantsOf().map(p => p.pid));
-  // Scene 4's crash loop: Azure retries a crashing container for minutes; a few seconds show the same.
+  // Scene 4's crash loop: Azure retries a crashing container for minutes before it gives up; so does the
+  // stand-in here (2 minutes), and the action stops waiting at the second identical crash.
   const emulator = await startAzureStandIn({
-    knobs: { mlImageBuildMs: 300, mlCrashLoopWindowMs: 4000, mlCrashLoopBackoffMs: 200 }
+    knobs: { mlImageBuildMs: 300, mlCrashLoopWindowMs: 120_000, mlCrashLoopBackoffMs: 200 }
   });
   const stage: DemoStage = {
     emulator,

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outOfBandClients, postScoring } from '../harness/azure-clients.js';
 import { runAction, type ActionRun } from '../harness/run-action.js';
-import { innermostUserFrame, parsePythonTraceback } from '../src/local/python-traceback.js';
 import type { DemoStage, Scene, SceneResult } from './scene.js';
 
 const RESOURCE_GROUP = 'rg-demo-mlops';
@@ -10,8 +9,8 @@ const RESOURCE_GROUP = 'rg-demo-mlops';
 const WORKSPACE = 'mlw-mlops';
 const SCRIPT = 'src/score.py';
 
-/** The model step of examples/workflows/deploy-on-pr.yml, pointed at the stand-in. */
-function deployModel(stage: DemoStage): Promise<ActionRun> {
+/** The model step of examples/workflows/deploy-on-pr.yml (health gate included), pointed at the stand-in. */
+function deployModel(stage: DemoStage, extra: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
     inputs: {
       ...stage.azureInputs,
@@ -20,9 +19,13 @@ function deployModel(stage: DemoStage): Promise<ActionRun> {
       'endpoint-file': 'deploy/endpoint.yml',
       'deployment-file': 'deploy/deployment.yml',
       traffic: 'blue-green',
+      'sample-request': 'sample-request.json',
+      'expected-response': 'expected-response.json',
+      'health-requests': '10',
       // The stand-in's storage is Azurite behind its HTTPS proxy, not <account>.blob.core.windows.net.
       'blob-endpoint': stage.emulator.facts.blobEndpoint,
-      'timeout-minutes': '3'
+      'timeout-minutes': '3',
+      ...extra
     },
     env: stage.runnerEnv,
     workspace: stage.workspace
@@ -108,10 +111,21 @@ const show = (traffic: Record<string, number>): string =>
     .map(([name, percent]) => `${name} ${percent}%`)
     .join(', ') || 'none';
 
-/** Scene 4: a healthy deployment serves; a broken score.py is deployed beside it, diagnosed, and takes nothing. */
+/** The error annotation on the scoring script, as the pull request shows it: `src/score.py:17`. */
+function scriptAnnotation(run: ActionRun): string {
+  const annotation = run.annotations.find(a => a.level === 'error' && a.properties.file === SCRIPT);
+  return annotation
+    ? `${annotation.properties.file}:${annotation.properties.line}`
+    : 'no annotation on the script';
+}
+
+/**
+ * Scene 4: a healthy deployment serves; a broken score.py is caught on the runner before anything is uploaded
+ * (preflight), and, with preflight off, diagnosed in Azure from its crash loop; traffic never moves to it.
+ */
 export const brokenScoringScriptScene: Scene = {
   title:
-    'a broken score.py: diagnosed with its traceback and the failed stage, traffic stays on the healthy one',
+    'a broken score.py: caught before upload, then diagnosed from its crash loop in Azure; traffic stays on the healthy one',
   async play(stage): Promise<SceneResult> {
     const expected: unknown = JSON.parse(
       readFileSync(join(stage.workspace, 'expected-response.json'), 'utf8')
@@ -121,60 +135,61 @@ export const brokenScoringScriptScene: Scene = {
     const blue = healthy.outputs['deployment-name'] ?? '';
     const endpoint = healthy.outputs['endpoint-name'] ?? '';
     const before = healthy.exitCode === 0 ? await endpointView(stage, endpoint) : undefined;
+    const latency = (JSON.parse(healthy.outputs['health-report'] || '{}') as { latencyMs?: { p95?: number } })
+      .latencyMs;
 
     const brokenLine = breakScoringScript(stage.workspace);
-    const broken = await deployModel(stage);
+    const writesBefore = stage.emulator.requestLog.writes().length;
+    const caught = await deployModel(stage);
+    const writesByCaught = stage.emulator.requestLog.writes().length - writesBefore;
+    // As if the script needed something only the cloud image has: preflight off, the deployment runs in Azure.
+    const broken = await deployModel(stage, { preflight: 'false' });
     const green = broken.outputs['deployment-name'] ?? '';
     const after = await endpointView(stage, endpoint);
-
-    const traceback = parsePythonTraceback(broken.visibleLog);
-    const frame = traceback && innermostUserFrame(traceback.frames);
-    const pointed = frame
-      ? `${frame.file.split('/').slice(-2).join('/')} line ${frame.line}`
-      : 'no traceback';
-    const error = broken.annotations.find(a => a.level === 'error')?.message.split('\n')[0] ?? '';
+    const expectedAt = `${SCRIPT}:${brokenLine}`;
     return {
-      runs: [healthy, broken],
+      runs: [healthy, caught, broken],
       digest: [
-        `healthy: ${blue} serves (${show(before?.traffic ?? {})}); ${JSON.stringify(before?.predictions)}`,
-        `broken score.py: status=${broken.outputs.status}, failed-stage=${broken.outputs['failed-stage']} (${stagesOf(broken)})`,
-        shorten(error, 110),
-        `traceback → ${pointed} in ${frame?.function ?? '?'}(): ${traceback?.exceptionType}: ${shorten(traceback?.exceptionMessage)}`,
+        `healthy: ${blue} serves (${show(before?.traffic ?? {})}); health gate healthy=${healthy.outputs.healthy}, p95 ${latency?.p95 ?? '?'} ms; ${JSON.stringify(before?.predictions)}`,
+        `broken score.py, preflight: failed-stage=${caught.outputs['failed-stage']} after ${(caught.durationMs / 1000).toFixed(1)} s, ${writesByCaught} write(s) to Azure, annotation → ${scriptAnnotation(caught)}`,
+        `broken score.py, preflight off: failed-stage=${broken.outputs['failed-stage']} (${stagesOf(broken)}) after ${(broken.durationMs / 1000).toFixed(1)} s, annotation → ${scriptAnnotation(broken)}`,
+        shorten(broken.annotations.find(a => a.properties.file === SCRIPT)?.message.split('\n')[0], 110),
         `after: ${show(after.traffic)} (onlineEndpoints.get); the endpoint answers ${JSON.stringify(after.predictions)}`
       ],
       checks: [
         {
-          expectation: 'the healthy model deploys and answers the sample request as expected-response.json',
+          expectation:
+            'the healthy model deploys, passes the health gate and answers the sample request as expected-response.json',
           ok:
             healthy.exitCode === 0 &&
+            healthy.outputs.healthy === 'true' &&
             JSON.stringify(before?.traffic) === JSON.stringify({ [blue]: 100 }) &&
             JSON.stringify(before?.predictions) === JSON.stringify(expected),
           detail: healthy.visibleLog.slice(-800)
         },
         {
-          expectation: 'the broken deployment fails the step with failed-stage: deployment',
+          expectation: `preflight stops the broken script on the runner, annotated at ${expectedAt}, with nothing written to Azure`,
           ok:
-            broken.exitCode === 1 &&
-            broken.outputs.status === 'failed' &&
-            broken.outputs['failed-stage'] === 'deployment' &&
-            green !== blue &&
-            /deployment: failed/.test(stagesOf(broken)),
-          detail: broken.visibleLog.slice(-800)
+            caught.exitCode === 1 &&
+            caught.outputs['failed-stage'] === 'preflight' &&
+            scriptAnnotation(caught) === expectedAt &&
+            writesByCaught === 0,
+          detail: `${scriptAnnotation(caught)}; ${writesByCaught} write(s); ${caught.visibleLog.slice(-600)}`
         },
         {
-          expectation: `the log shows init()'s traceback at ${SCRIPT} line ${brokenLine}: FileNotFoundError`,
+          expectation: `without preflight, the crash loop in Azure fails the deployment stage, annotated at ${expectedAt}`,
           ok:
-            frame?.file.endsWith(SCRIPT) === true &&
-            frame.line === brokenLine &&
-            frame.function === 'init' &&
-            traceback?.exceptionType === 'FileNotFoundError',
-          detail: pointed
+            broken.exitCode === 1 &&
+            broken.outputs['failed-stage'] === 'deployment' &&
+            green !== blue &&
+            scriptAnnotation(broken) === expectedAt &&
+            broken.summary.includes('FileNotFoundError'),
+          detail: `${scriptAnnotation(broken)}; ${broken.visibleLog.slice(-600)}`
         },
         {
           expectation: 'the job summary names the failed stage and says traffic was not moved',
           ok:
             /Failed stage:\*\* `deployment`/.test(broken.summary) &&
-            /Deployment \| ❌ failed/.test(broken.summary) &&
             broken.summary.includes('Traffic was not moved'),
           detail: broken.summary.slice(0, 600)
         },

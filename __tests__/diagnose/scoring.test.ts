@@ -45,6 +45,33 @@ describe('diagnoseScoringResponse', () => {
     );
   });
 
+  it("takes the user's exception from a chained run() traceback, not the server's wrapper", () => {
+    const root = mkdtempSync(join(tmpdir(), 'scoring-'));
+    writeFileSync(join(root, 'score.py'), '');
+    const chained = [
+      'Traceback (most recent call last):',
+      '  File "/var/azureml-app/src/score.py", line 12, in run',
+      '    return rows["data"]',
+      "KeyError: 'data'",
+      '',
+      'The above exception was the direct cause of the following exception:',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/var/azureml-server/routes.py", line 40, in score',
+      '    raise UserScriptException(ex) from ex',
+      'UserScriptException: Caught an unhandled exception from the user script'
+    ].join('\n');
+    const finding = diagnoseScoringResponse(
+      { status: 424 },
+      {
+        serverLog: chained,
+        codeFolder: { kind: 'path', absolutePath: root, displayPath: 'src', isDirectory: true }
+      }
+    )!;
+    expect(finding.location).toEqual({ file: 'src/score.py', line: 12 });
+    expect(finding.cause).toContain("KeyError: 'data'");
+  });
+
   it.each([408, 504])('turns HTTP %i into the request timeout and how to raise it', status => {
     const finding = diagnoseScoringResponse({ status }, { requestTimeoutMs: 3000, latencyMs: 4200 })!;
     expect(finding.id).toBe('scoring-timeout');
@@ -58,14 +85,12 @@ describe('diagnoseScoringResponse', () => {
       { maxConcurrentRequestsPerInstance: 2, instanceCount: 1, requestsPerSecond: 20, latencyMs: 250 }
     )!;
     expect(finding.id).toBe('scoring-capacity');
-    expect(finding.evidence[0]!.text).toBe(
-      [
-        'capacity = max_concurrent_requests_per_instance × instance_count = 2 × 1 = 2 request(s) at once',
-        'instances needed = ceil(requests per second × latency in seconds / max_concurrent_requests_per_instance)',
-        '                 = ceil(20 × 0.250 / 2) = 3'
-      ].join('\n')
+    // ceil(20 × 0.25 / 0.7 / 2) = ceil(3.57) = 4: the same formula as the health gate's capacity advice.
+    expect(finding.evidence[0]!.text).toContain(
+      'capacity = max_concurrent_requests_per_instance × instance_count = 2 × 1 = 2 request(s) at once'
     );
-    expect(finding.fix).toContain('Raise instance_count to at least 3');
+    expect(finding.evidence[0]!.text).toContain('ceil(20 × 0.25 s / 0.7 / 2) = ceil(3.57) = 4');
+    expect(finding.fix).toContain('Raise instance_count to at least 4');
   });
 
   it('names the key for 401 and the deployment for 404', () => {

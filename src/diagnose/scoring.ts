@@ -1,4 +1,5 @@
 import { innermostUserFrame, parsePythonTraceback } from '../local/python-traceback.js';
+import { adviseCapacity } from '../health/capacity.js';
 import type { LocalPath } from '../ml/ml-specs.js';
 import type { StageName } from '../stages/stage.js';
 import { toFinding, type Explanation } from './catalogue.js';
@@ -46,8 +47,7 @@ export interface ScoringSituation {
  * - 424 (managed) / 502 (Kubernetes): run() raised — the traceback from `serverLog`, mapped to the repository
  *   file and line (the finding's location);
  * - 408 / 504: the request took longer than request_timeout_ms;
- * - 429 / 503: more requests than the deployment's capacity — with the instance formula
- *   `instances = ceil(requests per second × latency (s) / max_concurrent_requests_per_instance)`;
+ * - 429 / 503: more requests than the deployment's capacity — with the health gate's instance formula;
  * - 401 / 403: key or token refused; 404: no such endpoint or deployment; other statuses: the body and log.
  * Returns undefined for 1xx–3xx. Pure: no Azure calls; the caller redacts `body` if it may hold secrets
  * (the report redacts findings again before they leave the process).
@@ -125,48 +125,67 @@ function timedOut(response: ScoringResponse, situation: ScoringSituation): Expla
 
 /**
  * Capacity: managed endpoints admit max_concurrent_requests_per_instance × instances in flight and as many
- * waiting, then answer 429; Kubernetes ones answer 503 above capacity.
+ * waiting, then answer 429; Kubernetes ones answer 503 above capacity. With a load and a latency, the instance
+ * count comes from the health gate's formula (src/health/capacity.ts), so both say the same number.
  */
 function overCapacity(response: ScoringResponse, situation: ScoringSituation): Explained {
   const perInstance = situation.maxConcurrentRequestsPerInstance ?? 1;
   const instances = situation.instanceCount ?? 1;
   const capacity = perInstance * instances;
-  const concurrent =
+  const advice =
     situation.requestsPerSecond !== undefined && situation.latencyMs !== undefined
-      ? (situation.requestsPerSecond * situation.latencyMs) / 1000
-      : situation.concurrency;
-  const needed = concurrent !== undefined ? Math.max(1, Math.ceil(concurrent / perInstance)) : undefined;
+      ? adviseCapacity(situation.requestsPerSecond, situation.latencyMs, {
+          maxConcurrentRequestsPerInstance: perInstance,
+          concurrencySource: 'request_settings.max_concurrent_requests_per_instance',
+          utilization: DEFAULT_UTILIZATION,
+          utilizationSource: "Azure ML's default target utilization",
+          instances,
+          instancesSource: 'instance_count'
+        })
+      : undefined;
   const formula = [
     `capacity = max_concurrent_requests_per_instance × instance_count = ${perInstance} × ${instances} = ${capacity} request(s) at once`,
-    'instances needed = ceil(requests per second × latency in seconds / max_concurrent_requests_per_instance)',
-    ...(situation.requestsPerSecond !== undefined && situation.latencyMs !== undefined
-      ? [
-          `                 = ceil(${situation.requestsPerSecond} × ${(situation.latencyMs / 1000).toFixed(3)} / ${perInstance}) = ${needed}`
-        ]
-      : concurrent !== undefined
-        ? [`                 = ceil(${concurrent} concurrent / ${perInstance}) = ${needed}`]
-        : [])
+    ...(advice ? [`instances needed = ${advice.formula}`, ...advice.inputs] : [])
   ].join('\n');
   return {
     id: 'scoring-capacity',
     title: 'Deployment over capacity',
-    cause: `The deployment refused requests for lack of capacity (HTTP ${response.status}): it serves ${capacity} request(s) at once${concurrent !== undefined ? ` and got about ${Math.round(concurrent * 10) / 10}` : ''}.`,
+    cause: `The deployment refused requests for lack of capacity (HTTP ${response.status}): it serves ${capacity} request(s) at once${situation.concurrency !== undefined ? ` and was sent ${situation.concurrency}` : ''}.`,
     fix:
-      needed !== undefined && needed > instances
-        ? `Raise instance_count to at least ${needed} (or max_concurrent_requests_per_instance, if one instance can run more requests at once), or add autoscale (target_utilization) with max_instances ≥ ${needed}.`
-        : 'Raise instance_count or max_concurrent_requests_per_instance, or spread the requests (clients retrying with back-off on 429/503).',
+      advice && !advice.sufficient
+        ? `Raise instance_count to at least ${advice.required} (or max_concurrent_requests_per_instance, if one instance can run more requests at once), or add autoscale with min_instances ≥ ${advice.required}.`
+        : 'Raise instance_count or max_concurrent_requests_per_instance, or spread the requests (clients retrying with back-off on 429/503); set target-rps for the instance count your load needs.',
     evidence: [{ title: 'Capacity', text: formula }, ...bodyEvidence(response)]
   };
 }
 
-/** The last traceback in a log: the most recent failed request. */
+/** Azure ML scales to keep instances at 70% of their concurrency unless told otherwise. */
+const DEFAULT_UTILIZATION = 0.7;
+
+/**
+ * The most recent failed request's traceback, from its first block: the inference server logs a run() error as
+ * a chain (the user's exception, "The above exception was the direct cause…", then its own wrapper), and the
+ * user's block is the one that points at their code.
+ */
 function lastTraceback(log: string): string | undefined {
-  const start = log.lastIndexOf('Traceback (most recent call last):');
+  const lines = log.split('\n');
+  const isHeader = (line: string): boolean => line.includes('Traceback (most recent call last):');
+  let start = lines.findLastIndex(isHeader);
   if (start < 0) return undefined;
-  const lines = log.slice(start).split('\n');
-  const end = lines.findIndex((line, i) => i > 0 && /^[A-Za-z_][\w.]*(:|$)/.test(line));
-  return lines.slice(0, end < 0 ? lines.length : end + 1).join('\n');
+  for (;;) {
+    const previous = lines.slice(0, start).findLastIndex(isHeader);
+    if (previous < 0 || !lines.slice(previous, start).some(line => CHAIN_SEPARATOR.test(line))) break;
+    start = previous;
+  }
+  const block = lines.slice(start);
+  // The header may follow a log prefix (`… azmlinfsrv - Encountered Exception: Traceback …`).
+  block[0] = block[0]!.slice(block[0]!.indexOf('Traceback (most recent call last):'));
+  const end = block.findIndex((line, i) => i > 0 && /^[A-Za-z_][\w.]*(:|$)/.test(line));
+  return block.slice(0, end < 0 ? block.length : end + 1).join('\n');
 }
+
+const CHAIN_SEPARATOR =
+  /^(The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)/;
 
 function bodyEvidence(response: ScoringResponse): Evidence[] {
   if (!response.body) return [];
