@@ -113,10 +113,14 @@ try {
   await file.truncate(SIZE);
   await file.close();
   const ca = await readFile(facts.caCertPath, 'utf8');
-  const credential = new StorageSharedKeyCredential(facts.storageAccountName, facts.storageAccountKey);
-  const container = createBlobServiceClient(facts.blobEndpoint, credential, {
-    trustedCaPem: ca
-  }).getContainerClient(CONTAINER);
+  const access = {
+    kind: 'key',
+    account: facts.storageAccountName,
+    key: facts.storageAccountKey
+  } as const;
+  const container = (
+    await createBlobServiceClient(facts.blobEndpoint, access, { trustedCaPem: ca })
+  ).getContainerClient(CONTAINER);
   await container.createIfNotExists();
   const manifest = await hashContent(path);
   console.log(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,9 +30,9 @@ describe('uploading assets to blob storage (Azurite through the stand-in, over H
   beforeAll(async () => {
     emu = await startAzureStandIn();
     const facts = emu.facts;
-    const service = createBlobServiceClient(
+    const service = await createBlobServiceClient(
       facts.blobEndpoint,
-      new StorageSharedKeyCredential(facts.storageAccountName, facts.storageAccountKey),
+      { kind: 'key', account: facts.storageAccountName, key: facts.storageAccountKey },
       { trustedCaPem: readFileSync(facts.caCertPath, 'utf8') }
     );
     container = service.getContainerClient('azureml-blobstore');
@@ -130,10 +130,12 @@ describe('uploading assets to blob storage (Azurite through the stand-in, over H
     const path = join(work, 'small.txt');
     writeFileSync(path, 'x');
     const manifest = await hashContent(path);
-    const other = createBlobServiceClient(
-      emu.facts.blobEndpoint,
-      new StorageSharedKeyCredential(emu.facts.storageAccountName, emu.facts.storageAccountKey),
-      { trustedCaPem: readFileSync(emu.facts.caCertPath, 'utf8'), maxTries: 1 }
+    const other = (
+      await createBlobServiceClient(
+        emu.facts.blobEndpoint,
+        { kind: 'key', account: emu.facts.storageAccountName, key: emu.facts.storageAccountKey },
+        { trustedCaPem: readFileSync(emu.facts.caCertPath, 'utf8'), maxTries: 1 }
+      )
     ).getContainerClient('no-such-container');
     const error = (await uploadContent(other, manifest).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(AzureOperationError);
@@ -170,10 +172,12 @@ describe('uploading assets to blob storage (Azurite through the stand-in, over H
   });
 
   it("trusts the stand-in's CA only because it was passed in", async () => {
-    const untrusting = createBlobServiceClient(
-      emu.facts.blobEndpoint,
-      new StorageSharedKeyCredential(emu.facts.storageAccountName, emu.facts.storageAccountKey),
-      { maxTries: 1 }
+    const untrusting = (
+      await createBlobServiceClient(
+        emu.facts.blobEndpoint,
+        { kind: 'key', account: emu.facts.storageAccountName, key: emu.facts.storageAccountKey },
+        { maxTries: 1 }
+      )
     ).getContainerClient('azureml-blobstore');
     await expect(untrusting.exists()).rejects.toThrow(/certificate/i);
     await expect(container.exists()).resolves.toBe(true);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { StorageSharedKeyCredential } from '@azure/storage-blob';
 import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,9 +208,9 @@ describe(`fault matrix, blob upload: ${CLASSES.length} blob calls × ${FAULTS.le
     const datastore = await ml.datastores.get(RG, WS, 'workspaceblobstore');
     const containerName = (datastore.properties as { containerName: string }).containerName;
     const facts = emulator.facts;
-    const service = createBlobServiceClient(
+    const service = await createBlobServiceClient(
       facts.blobEndpoint,
-      new StorageSharedKeyCredential(facts.storageAccountName, facts.storageAccountKey),
+      { kind: 'key', account: facts.storageAccountName, key: facts.storageAccountKey },
       { trustedCaPem: readFileSync(facts.caCertPath, 'utf8') }
     );
     const stored: Record<string, string> = {};

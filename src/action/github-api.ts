@@ -1,4 +1,3 @@
-import { getOctokit } from '@actions/github';
 import {
   GitHubApiError,
   type GitHubApi,
@@ -30,12 +29,15 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 /** {@link GitHubApi} on Octokit, as `@actions/github` configures it (proxy settings of the runner included). */
 export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): GitHubApi {
-  const octokit = getOctokit(token, { baseUrl });
+  // Loaded on first use: Octokit is a fifth of the bundle, and a run reaches GitHub only after its stages, so
+  // loading it up front would delay every run's first request to Azure.
+  const client = import('@actions/github').then(({ getOctokit }) => getOctokit(token, { baseUrl }));
   const repository = { owner: event.owner, repo: event.repo };
   const request = () => ({ request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) } });
   return {
     listIssueComments: issue =>
       call('list the pull request comments', async () => {
+        const octokit = await client;
         const comments = await octokit.paginate(octokit.rest.issues.listComments, {
           ...repository,
           issue_number: issue,
@@ -46,6 +48,7 @@ export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): 
       }),
     createIssueComment: (issue, body) =>
       call('create the pull request comment', async () => {
+        const octokit = await client;
         const { data } = await octokit.rest.issues.createComment({
           ...repository,
           issue_number: issue,
@@ -56,6 +59,7 @@ export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): 
       }),
     updateIssueComment: (id, body) =>
       call('update the pull request comment', async () => {
+        const octokit = await client;
         const { data } = await octokit.rest.issues.updateComment({
           ...repository,
           comment_id: id,
@@ -66,6 +70,7 @@ export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): 
       }),
     createCheckRun: check =>
       call('create the check run', async () => {
+        const octokit = await client;
         const { data } = await octokit.rest.checks.create({
           ...repository,
           name: check.name,
@@ -81,6 +86,7 @@ export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): 
       }),
     createCommitStatus: status =>
       call('create the commit status', async () => {
+        const octokit = await client;
         await octokit.rest.repos.createCommitStatus({
           ...repository,
           sha: status.sha,
@@ -93,6 +99,7 @@ export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): 
       }),
     createDeployment: deployment =>
       call('create the deployment', async () => {
+        const octokit = await client;
         const { data } = await octokit.rest.repos.createDeployment({
           ...repository,
           ref: deployment.ref,
@@ -109,6 +116,7 @@ export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): 
       }),
     createDeploymentStatus: (id, status) =>
       call('create the deployment status', async () => {
+        const octokit = await client;
         await octokit.rest.repos.createDeploymentStatus({
           ...repository,
           deployment_id: id,

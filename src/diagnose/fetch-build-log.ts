@@ -1,6 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { AnonymousCredential, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { createBlobServiceClient } from '../ml/blob-client.js';
+import { createBlobServiceClient, type BlobAccess } from '../ml/blob-client.js';
 import type { MlScope } from '../ml/ml-workspace.js';
 import type { Redactor } from '../report/redaction.js';
 import { ACTION_NAME, ACTION_VERSION } from '../version.js';
@@ -34,13 +33,14 @@ export async function fetchBuildLog(
   const accountUrl =
     scope.config.blobEndpoint ??
     `${datastore?.protocol ?? 'https'}://${location.account}.blob.${datastore?.endpoint ?? 'core.windows.net'}`;
-  const credential = datastore ? await credentialFor(scope, datastore, redactor) : undefined;
-  const sas = typeof credential === 'string' ? credential : undefined;
-  const service = createBlobServiceClient(
-    sas ? `${accountUrl}?${sas}` : accountUrl,
-    sas ? new AnonymousCredential() : ((credential as StorageSharedKeyCredential | undefined) ?? identity),
-    { userAgentPrefix: `${ACTION_NAME}/${ACTION_VERSION}`, maxTries: 2 }
-  );
+  const access = (datastore && (await accessFor(scope, datastore, redactor))) ?? {
+    kind: 'identity',
+    credential: identity
+  };
+  const service = await createBlobServiceClient(accountUrl, access, {
+    userAgentPrefix: `${ACTION_NAME}/${ACTION_VERSION}`,
+    maxTries: 2
+  });
   const blob = service.getContainerClient(location.container).getBlobClient(location.blob);
   const { contentLength = 0 } = await blob.getProperties({ abortSignal: scope.options.abortSignal });
   const offset = Math.max(0, contentLength - TAIL_BYTES);
@@ -73,12 +73,12 @@ async function datastoreOn(scope: MlScope, location: BuildLogLocation): Promise<
   return onAccount.find(d => d.containerName === location.container) ?? onAccount[0];
 }
 
-/** The account key as a shared-key credential, a SAS as its query string, or undefined for identity. */
-async function credentialFor(
+/** The datastore's account key or SAS, or undefined when the run's identity is to be used. */
+async function accessFor(
   scope: MlScope,
   datastore: DatastoreFacts,
   redactor: Redactor
-): Promise<StorageSharedKeyCredential | string | undefined> {
+): Promise<BlobAccess | undefined> {
   if (datastore.credentialsType !== 'AccountKey' && datastore.credentialsType !== 'Sas') return undefined;
   const secrets = (await scope.client.datastores.listSecrets(
     scope.resourceGroup,
@@ -88,6 +88,6 @@ async function credentialFor(
   )) as { key?: string; sasToken?: string };
   const secret = secrets.key ?? secrets.sasToken ?? '';
   redactor.add(secret);
-  if (datastore.credentialsType === 'Sas') return secret.replace(/^\?/, '');
-  return new StorageSharedKeyCredential(datastore.accountName!, secret);
+  if (datastore.credentialsType === 'Sas') return { kind: 'sas', sas: secret.replace(/^\?/, '') };
+  return { kind: 'key', account: datastore.accountName!, key: secret };
 }

@@ -1,10 +1,5 @@
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import {
-  AnonymousCredential,
-  StorageSharedKeyCredential,
-  type BlobServiceClient,
-  type ContainerClient
-} from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { azureCall } from '../azure/azure-error.js';
 import type { MlConfig } from '../config/ml-config.js';
 import type { RunContext } from '../stages/stage.js';
@@ -114,7 +109,8 @@ async function blobServiceFor(
   const credentialsType = datastore.properties.credentials?.credentialsType ?? 'None';
   if (credentialsType !== 'AccountKey' && credentialsType !== 'Sas') {
     // The identity needs Storage Blob Data Contributor on the account, as `az ml` does for such datastores.
-    return createBlobServiceClient(accountUrl, context.azure.session.credential, blobOptions());
+    const credential = context.azure.session.credential;
+    return createBlobServiceClient(accountUrl, { kind: 'identity', credential }, blobOptions());
   }
   const { client, resourceGroup, workspace, options } = scope;
   const secrets = (await azureCall(`read the secrets of datastore '${datastore.name}'`, () =>
@@ -123,11 +119,14 @@ async function blobServiceFor(
   const secret = secrets.key ?? secrets.sasToken ?? '';
   if (secret) context.redactor.add(secret);
   if (credentialsType === 'Sas') {
-    const sas = secret.replace(/^\?/, '');
-    return createBlobServiceClient(`${accountUrl}?${sas}`, new AnonymousCredential(), blobOptions());
+    return createBlobServiceClient(
+      accountUrl,
+      { kind: 'sas', sas: secret.replace(/^\?/, '') },
+      blobOptions()
+    );
   }
-  const credential = new StorageSharedKeyCredential(datastore.properties.accountName!, secret);
-  return createBlobServiceClient(accountUrl, credential, blobOptions());
+  const access = { kind: 'key', account: datastore.properties.accountName!, key: secret } as const;
+  return createBlobServiceClient(accountUrl, access, blobOptions());
 }
 
 function blobOptions() {
