@@ -69,6 +69,36 @@ describe('run', () => {
     expect(recorded.summary).toContain("input 'timeout-minutes'");
   });
 
+  it('annotates at most 10 configuration problems (what GitHub shows) and lists every one in the summary', async () => {
+    const { adapter, recorded } = fakeAdapter({
+      ...valid,
+      'subscription-id': 'nope',
+      'timeout-minutes': 'soon',
+      'deployment-mode': 'Sometimes',
+      'key-vault-policy': 'maybe',
+      'deleted-vault': 'ignore',
+      'what-if': 'perhaps',
+      'dry-run': 'later',
+      'arm-endpoint': 'ftp://x',
+      'keep-previous': 'often',
+      'crash-loop': 'retry',
+      preflight: 'sometimes',
+      'pr-comment': 'loud',
+      'template-deployment-name': 'not/a name',
+      audience: '',
+      location: 'west europe!',
+      target: 'moon'
+    });
+    await run(adapter);
+    expect(recorded.errors).toHaveLength(10);
+    const [failed] = recorded.failed;
+    const total = Number(/has (\d+) problem/.exec(failed ?? '')?.[1]);
+    expect(total).toBeGreaterThan(10);
+    expect(failed).toContain(`and ${total - 10} more in the job summary`);
+    for (const input of ['subscription-id', 'target', 'location', 'dry-run'])
+      expect(recorded.summary).toContain(`input '${input}'`);
+  });
+
   it('attributes a sign-in failure to the sign-in stage, with the fix, before any Azure request', async () => {
     const { adapter, recorded } = fakeAdapter({
       ...valid,

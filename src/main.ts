@@ -14,7 +14,7 @@ import { infraOutputs } from './infra/infra-outputs.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
 import { mlOutputs } from './ml/ml-outputs.js';
 import { healthOutputs } from './health/health-outputs.js';
-import { Findings } from './diagnose/finding.js';
+import { ANNOTATION_LIMIT, Findings } from './diagnose/finding.js';
 import { publishReport } from './report/publish-report.js';
 import { Redactor } from './report/redaction.js';
 
@@ -83,10 +83,13 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   }
 }
 
-/** One annotation per configuration problem (each names its input or file); otherwise the error message. */
+/**
+ * One annotation per configuration problem (each names its input or file), as many as GitHub shows; every
+ * problem is in the summary. Otherwise the error message.
+ */
 function reportFailure(adapter: ActionAdapter, error: unknown, message: string): void {
   if (error instanceof ConfigurationError) {
-    for (const problem of error.problems) {
+    for (const problem of error.problems.slice(0, ANNOTATION_LIMIT)) {
       adapter.log.error(describeProblem(problem), {
         title: 'Invalid configuration',
         ...(problem.file ? { file: problem.file } : {}),
@@ -94,8 +97,9 @@ function reportFailure(adapter: ActionAdapter, error: unknown, message: string):
         ...(problem.column ? { startColumn: problem.column } : {})
       });
     }
+    const more = error.problems.length - ANNOTATION_LIMIT;
     adapter.markFailed(
-      `The action's configuration has ${error.problems.length} problem(s); see the errors above.`
+      `The action's configuration has ${error.problems.length} problem(s); see the errors above${more > 0 ? ` and ${more} more in the job summary` : ''}.`
     );
     return;
   }
