@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { standInSecretsIn } from '../emulator/secret-shapes.js';
 import { readActionManifest } from './action-manifest.js';
 
 /**
@@ -74,7 +75,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     child.on('close', (code, sig) => resolve([code, sig]))
   );
   clearTimeout(killer);
-  return {
+  const run: ActionRun = {
     exitCode,
     signal,
     stdout,
@@ -85,6 +86,8 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     annotations: parseAnnotations(stdout),
     ...maskLikeTheRunner(stdout)
   };
+  refuseLeakedSecrets(run);
+  return run;
 }
 
 /**
@@ -93,6 +96,18 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
  */
 export function actionEntryPoint(): string {
   return join(process.env.ACTION_DIST ?? join(ROOT, 'dist'), 'index.js');
+}
+
+/**
+ * Every run of every test is checked for the secrets the stand-in hands out (endpoint keys and tokens, Entra and
+ * GitHub tokens, the storage key): one in the visible log, stderr, the summary or an output fails the test that
+ * ran it, whatever that test was about — a leak in a rare path is still a leak.
+ */
+function refuseLeakedSecrets(run: ActionRun): void {
+  const text = [run.visibleLog, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+  const leaked = standInSecretsIn(text);
+  if (leaked.length > 0)
+    throw new Error(`The action run showed ${leaked.join(', ')} (not masked or redacted).`);
 }
 
 /** The runner never prints `::add-mask::` lines, and replaces every registered value in later output. */

@@ -8,7 +8,7 @@ import { readContainerLogs } from './container-logs.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { failureFacts, findCode, operationFacts, type FailureFacts } from './failure-facts.js';
 import { fetchBuildLog } from './fetch-build-log.js';
-import type { Finding } from './finding.js';
+import { redactFinding, type Finding } from './finding.js';
 import { localEvidence } from './local-evidence.js';
 
 /** How long gathering evidence (logs from Azure) may take after a failure, whatever the run's deadline. */
@@ -47,7 +47,9 @@ export async function diagnoseFailure(
     context.log.debug(`Gathering evidence for the diagnosis failed: ${(gatherError as Error).message}`);
   }
   try {
-    const findings = explainAll(facts, env).map(finding => redactFinding(finding, context));
+    const findings = explainAll(facts, env).map(finding =>
+      redactFinding(finding, text => context.redactor.redact(text))
+    );
     findings.forEach(finding => context.findings.add(finding));
     return findings;
   } catch (explainError) {
@@ -96,19 +98,4 @@ async function gatherRemoteEvidence(
         )
       : undefined
   ]);
-}
-
-/** Findings leave the process in the summary, annotations and PR comment: no secret may be in them. */
-function redactFinding(finding: Finding, context: RunContext): Finding {
-  const redact = (text: string): string => context.redactor.redact(text);
-  return {
-    ...finding,
-    title: redact(finding.title),
-    cause: redact(finding.cause),
-    fix: redact(finding.fix),
-    evidence: finding.evidence.map(evidence => ({
-      title: redact(evidence.title),
-      text: redact(evidence.text)
-    }))
-  };
 }

@@ -106,3 +106,17 @@ export class Findings {
     }
   }
 }
+
+/** A copy of a finding with every text passed through `redact`: findings leave the process (summary, comment). */
+export function redactFinding(finding: Finding, redact: (text: string) => string): Finding {
+  return {
+    ...finding,
+    title: redact(finding.title),
+    cause: redact(finding.cause),
+    fix: redact(finding.fix),
+    evidence: finding.evidence.map(evidence => ({
+      title: redact(evidence.title),
+      text: redact(evidence.text)
+    }))
+  };
+}

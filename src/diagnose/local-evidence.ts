@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { DeploymentContext } from '../arm/index.js';
+import { templateDeploymentContext } from '../infra/deployment-context.js';
 import { planInfra } from '../infra/plan-infra.js';
 import type { RunContext } from '../stages/stage.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
@@ -55,7 +55,7 @@ function templateLocator(context: RunContext): DiagnosisEnv['template'] {
   if (!infra || !group) return undefined;
   let resources: { type: string; name: unknown; source: FindingLocation }[] = [];
   try {
-    resources = planInfra(infra, deploymentContext(context, group)).walk.resources.map(resource => ({
+    resources = planInfra(infra, templateDeploymentContext(context, group)).walk.resources.map(resource => ({
       type: resource.type,
       name: resource.name,
       source: { file: resource.source.file, line: resource.source.line }
@@ -75,22 +75,5 @@ function templateLocator(context: RunContext): DiagnosisEnv['template'] {
       );
       return found?.source;
     }
-  };
-}
-
-function deploymentContext(
-  { config, results }: RunContext,
-  group: { name: string; location: string }
-): DeploymentContext {
-  const { subscriptionId } = config.azure;
-  return {
-    subscriptionId,
-    tenantId: results.tenantId ?? config.auth.tenantId ?? '',
-    resourceGroup: {
-      name: group.name,
-      location: group.location,
-      id: `/subscriptions/${subscriptionId}/resourceGroups/${group.name}`
-    },
-    deploymentName: config.infra!.deploymentName
   };
 }

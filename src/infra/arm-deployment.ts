@@ -16,6 +16,8 @@ export interface DeploymentRequest {
   /** `{ name: { value } }`, as ARM takes them. */
   parameters: Record<string, { value: unknown } | { reference: unknown }>;
   mode: DeploymentMode;
+  /** Tags of the deployment record itself (the fingerprint of what it deployed: unchanged-deployment.ts). */
+  tags?: Record<string, string>;
 }
 
 /** A resource whose deployment operation failed, as ARM's operations list reports it. */
@@ -48,7 +50,10 @@ export class TemplateDeploymentFailedError extends Error {
 function body(request: DeploymentRequest) {
   // Parameters are passed as the file has them: values, or Key Vault references that ARM resolves itself.
   const parameters = request.parameters as Record<string, DeploymentParameter>;
-  return { properties: { template: request.template, parameters, mode: request.mode } };
+  return {
+    properties: { template: request.template, parameters, mode: request.mode },
+    ...(request.tags ? { tags: request.tags } : {})
+  };
 }
 
 /** ARM's own validation; returns the ids of the resources it would deploy. */
@@ -207,13 +212,14 @@ const ACTIVE_STATES = new Set(['Accepted', 'Running', 'Creating', 'Updating', 'D
 /**
  * Waits for a deployment of the same name that is still running — typically from an earlier attempt of this
  * workflow run that was cancelled — instead of starting a conflicting one (ARM answers 409 DeploymentActive).
+ * Returns the deployment of that name as it ended, if there is one.
  */
 export async function waitForActiveDeployment(
   client: DeploymentsClient,
   request: Pick<DeploymentRequest, 'resourceGroup' | 'name'>,
   deadline: Deadline,
   log: { info(message: string): void }
-): Promise<void> {
+): Promise<DeploymentExtended | undefined> {
   for (let announced = false; ; announced = true) {
     const existing = await azureCall(`read template deployment '${request.name}'`, () =>
       client.deployments.get(request.resourceGroup, request.name, { abortSignal: deadline.signal })
@@ -222,7 +228,7 @@ export async function waitForActiveDeployment(
       throw error;
     });
     const state = existing?.properties?.provisioningState;
-    if (!state || !ACTIVE_STATES.has(state)) return;
+    if (!state || !ACTIVE_STATES.has(state)) return existing;
     if (!announced)
       log.info(
         `Deployment '${request.name}' from an earlier attempt is still ${state}; waiting for it to finish.`

@@ -41,4 +41,9 @@ export interface InfraResult {
   changes?: ChangeOverview;
   outputs: Record<string, TemplateOutput>;
   failedResources: FailedResourceReport[];
+  /**
+   * The template deployment was not sent again: its last successful run had the same template and parameters
+   * and what-if found nothing to change (unchanged-deployment.ts).
+   */
+  unchanged?: boolean;
 }

@@ -1,4 +1,3 @@
-import type { DeploymentContext } from '../arm/index.js';
 import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
 import { applyPolicyOperation } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
@@ -16,7 +15,9 @@ import {
 } from './arm-deployment.js';
 import { decideVaults, nameVaults, type NamedVault } from './guard-vaults.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
+import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
+import { deploymentFingerprint, FINGERPRINT_TAG, isUnchanged } from './unchanged-deployment.js';
 import { armParameters, parameterProblems, planInfra, type InfraPlan } from './plan-infra.js';
 import { templateOutputs } from './template-outputs.js';
 import { summariseChanges } from './what-if-changes.js';
@@ -43,7 +44,7 @@ export const infraStage: Stage = {
     };
     results.infra = result;
 
-    const plan = planInfra(infra, deploymentContext(context));
+    const plan = planInfra(infra, templateDeploymentContext(context, results.resourceGroup!));
     refuseIf(parameterProblems(plan));
     for (const linked of plan.walk.notInspectable) {
       log.warning(`${linked.reason}: Key Vaults inside it are not guarded.`, {
@@ -60,12 +61,20 @@ export const infraStage: Stage = {
       parameters: armParameters(infra),
       mode: infra.mode
     };
+    const fingerprint = deploymentFingerprint(infra, request);
+    if (fingerprint) request.tags = { [FINGERPRINT_TAG]: fingerprint };
     const deployments = azure.deployments();
     // A group this run has yet to create holds nothing: ARM can validate nothing there and no vault exists in it.
-    if (group.exists) await waitForActiveDeployment(deployments, request, deadline, log);
-    const validatedIds = group.exists ? await validateDeployment(deployments, request, deadline) : undefined;
-
-    const named = nameVaults(plan.vaultNodes, validatedIds, group.name, infra.keyVaultPolicy);
+    const previous = group.exists
+      ? await waitForActiveDeployment(deployments, request, deadline, log)
+      : undefined;
+    // ARM's validation is an LRO of its own. When every vault name is known offline, the guard does not need
+    // its answer, and the vault reads and what-if go on beside it (it is awaited before anything is written).
+    const validating = group.exists ? validateDeployment(deployments, request, deadline) : undefined;
+    validating?.catch(() => undefined); // awaited below; a failure is reported there, not as unhandled
+    let named = nameVaults(plan.vaultNodes, undefined, group.name, infra.keyVaultPolicy);
+    if (named.problems.length > 0 && validating)
+      named = nameVaults(plan.vaultNodes, await validating, group.name, infra.keyVaultPolicy);
     refuseIf(named.problems);
 
     // Writes to one vault are serialised by Azure: a concurrent writer (another run, a person) makes ours fail
@@ -85,10 +94,22 @@ export const infraStage: Stage = {
       if (attempt === 1) {
         warnAboutProtectionFlags(context, decisions);
         if (infra.whatIf && group.exists) {
-          result.changes = summariseChanges(await whatIfDeployment(deployments, guardedRequest, deadline));
+          const whatIf = whatIfDeployment(deployments, guardedRequest, deadline);
+          // Validation's verdict comes first: what-if of an invalid template fails with a vaguer message.
+          const [validated, changes] = await Promise.allSettled([validating, whatIf]);
+          if (validated.status === 'rejected') throw validated.reason;
+          if (changes.status === 'rejected') throw changes.reason;
+          result.changes = summariseChanges(changes.value);
         }
+        await validating;
         if (infra.dryRun) {
           return `dry run: validated, ${describeChanges(result)}; ${decisions.length} Key Vault(s) planned; nothing written`;
+        }
+        if (isUnchanged(previous, fingerprint, result.changes, decisions)) {
+          result.unchanged = true;
+          result.outputs = templateOutputs(previous.properties?.outputs);
+          result.vaults.forEach(vault => (vault.policiesKept = vault.policiesBefore));
+          return `deployment '${infra.deploymentName}' unchanged: same template and parameters as its last successful run, ${describeChanges(result)}; nothing written`;
         }
         if (infra.mode === 'Complete') {
           log.warning(
@@ -160,21 +181,6 @@ function isVaultConflict(error: unknown): boolean {
     op =>
       op.resourceType.toLowerCase().startsWith('microsoft.keyvault/vaults') && /conflict/i.test(op.error.code)
   );
-}
-
-function deploymentContext({ config, results }: RunContext): DeploymentContext {
-  const group = results.resourceGroup!;
-  const { subscriptionId } = config.azure;
-  return {
-    subscriptionId,
-    tenantId: results.tenantId ?? config.auth.tenantId ?? '',
-    resourceGroup: {
-      name: group.name,
-      location: group.location,
-      id: `/subscriptions/${subscriptionId}/resourceGroups/${group.name}`
-    },
-    deploymentName: config.infra!.deploymentName
-  };
 }
 
 function refuseIf(problems: ConfigurationProblem[]): void {

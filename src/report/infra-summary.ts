@@ -8,6 +8,11 @@ export function renderInfraSummary(infra: InfraResult): string[] {
     `### Infrastructure: \`${infra.templateFile}\`${infra.dryRun ? ' (dry run: nothing written)' : ''}`,
     ''
   ];
+  if (infra.unchanged)
+    lines.push(
+      `Template deployment \`${infra.deploymentName}\` was not sent again: its last successful run deployed the same template and parameters, and what-if found nothing to change. Nothing was written.`,
+      ''
+    );
   if (infra.vaults.length > 0) {
     lines.push(
       '#### Key Vaults',

@@ -1,6 +1,6 @@
 import type { ActionAdapter } from '../action/core-adapter.js';
 import { loadReportingConfig } from '../config/reporting-config.js';
-import { Findings } from '../diagnose/finding.js';
+import { Findings, redactFinding } from '../diagnose/finding.js';
 import type { StageResults } from '../stages/stage.js';
 import type { ReportLinks } from './findings-markdown.js';
 import type { GitHubEvent } from './github-port.js';
@@ -89,17 +89,6 @@ export function repositoryLinks(event: GitHubEvent): ReportLinks {
 /** A copy of the findings with every text redacted (titles, causes, fixes, evidence). */
 function redactedFindings(findings: Findings, redact: (text: string) => string): Findings {
   const copy = new Findings();
-  for (const finding of findings.all) {
-    copy.add({
-      ...finding,
-      title: redact(finding.title),
-      cause: redact(finding.cause),
-      fix: redact(finding.fix),
-      evidence: finding.evidence.map(evidence => ({
-        title: redact(evidence.title),
-        text: redact(evidence.text)
-      }))
-    });
-  }
+  for (const finding of findings.all) copy.add(redactFinding(finding, redact));
   return copy;
 }

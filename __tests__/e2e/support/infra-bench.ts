@@ -13,6 +13,8 @@ const FIXTURES = new URL('../../fixtures/infra/', import.meta.url);
 export interface InfraBench {
   emulator: Emulator;
   clients: ReturnType<typeof outOfBandClients>;
+  /** The runner's workspace folder the fixtures were copied to. */
+  workspace: string;
   /** Runs the action on `ml-workspace.json` (or what `inputs` name) into `resourceGroup`. */
   deploy(resourceGroup: string, inputs?: Record<string, string>): Promise<ActionRun>;
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startInfraBench(
   return {
     emulator,
     clients,
+    workspace,
     deploy: (resourceGroup, inputs = {}) =>
       runAction({
         inputs: {

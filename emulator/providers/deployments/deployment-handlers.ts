@@ -46,7 +46,7 @@ function runContext(ctx: ProviderContext): RunContext {
 
 /** Reads `{ properties: { template, parameters, mode } }`; linked templates are refused. */
 function readInput(req: ArmRequest, where: DeploymentAddress, trackingId: string): DeploymentInput {
-  const body = req.body as { properties?: Record<string, unknown> } | undefined;
+  const body = req.body as { properties?: Record<string, unknown>; tags?: unknown } | undefined;
   const properties = body?.properties;
   if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
     throw deploymentErrors.badRequest(
@@ -70,11 +70,22 @@ function readInput(req: ArmRequest, where: DeploymentAddress, trackingId: string
       `The value '${mode}' is not a valid deployment mode. Path 'properties.mode'.`
     );
   }
+  const tags = body?.tags;
+  if (
+    tags !== undefined &&
+    (tags === null ||
+      typeof tags !== 'object' ||
+      Array.isArray(tags) ||
+      Object.values(tags).some(value => typeof value !== 'string'))
+  ) {
+    throw deploymentErrors.badRequest("The property 'tags' must be an object of strings. Path 'tags'.");
+  }
   return {
     ...where,
     template: template as Record<string, unknown>,
     parameters: parameters as Record<string, unknown>,
-    mode: mode.toLowerCase() === 'complete' ? 'Complete' : 'Incremental'
+    mode: mode.toLowerCase() === 'complete' ? 'Complete' : 'Incremental',
+    ...(tags ? { tags: tags as Record<string, string> } : {})
   };
 }
 

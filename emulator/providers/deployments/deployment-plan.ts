@@ -28,6 +28,8 @@ export interface DeploymentInput {
   /** `{ name: { value } | { reference } }`. */
   parameters: Record<string, unknown>;
   mode: 'Incremental' | 'Complete';
+  /** The deployment resource's own tags (ARM keeps them with the deployment record). */
+  tags?: Record<string, string>;
 }
 
 /** One resource of the template at this deployment's level, ready to run. */

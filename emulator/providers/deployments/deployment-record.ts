@@ -109,6 +109,7 @@ function dependenciesOf(plan: DeploymentPlan): unknown[] {
 /** The deployment document in `Accepted`, with the same properties validate answers. */
 export function acceptedDeployment(plan: DeploymentPlan, correlationId: string): Partial<StoredResource> {
   return {
+    ...(plan.input.tags ? { tags: plan.input.tags } : {}),
     properties: {
       templateHash: templateHash(plan.input.template),
       parameters: typedValues(plan.template.json.parameters ?? {}, plan.parameters),
@@ -156,8 +157,8 @@ export function updateDeployment(
 
 /** A deployment as GET answers it. */
 export function presentDeployment(document: StoredResource): Record<string, unknown> {
-  const { id, name, type, properties } = document;
-  return { id, name, type, properties };
+  const { id, name, type, tags, properties } = document;
+  return { id, name, type, ...(tags ? { tags } : {}), properties };
 }
 
 /** A new operation id: ARM's are 16 upper-case hex digits. */

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { AML_TOKEN_PREFIX, ENDPOINT_KEY_PREFIX } from '../../secret-shapes.js';
 import type { HttpResult } from '../../http-result.js';
 import type { StoredResource } from '../../arm/resource-store.js';
 import { mlErrors } from './ml-errors.js';
@@ -16,9 +17,13 @@ import type { ScoringTarget } from './scoring-server.js';
 const AUTH_MODES = ['Key', 'AMLToken', 'AADToken'];
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A random 32-character key, the shape of a real endpoint key. */
+/**
+ * A 32-character key of a real endpoint key's alphabet, with a prefix that lets the test harness find a leaked
+ * key in any run's output (emulator/secret-shapes.ts).
+ */
 function newKey(): string {
-  return [...randomBytes(32)].map(byte => KEY_ALPHABET[byte % KEY_ALPHABET.length]).join('');
+  const random = [...randomBytes(32 - ENDPOINT_KEY_PREFIX.length)];
+  return ENDPOINT_KEY_PREFIX + random.map(byte => KEY_ALPHABET[byte % KEY_ALPHABET.length]).join('');
 }
 
 /** Keys and tokens of endpoints: never part of a GET, only of listKeys / token. */
@@ -43,7 +48,7 @@ export class EndpointSecrets {
   }
 
   issueToken(id: string): string {
-    const token = `emu-aml-token.${randomBytes(24).toString('base64url')}`;
+    const token = `${AML_TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
     this.#tokens.set(id.toLowerCase(), [...(this.#tokens.get(id.toLowerCase()) ?? []), token]);
     return token;
   }
