@@ -17,7 +17,12 @@ import { decideVaults, nameVaults, type NamedVault } from './guard-vaults.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
-import { deploymentFingerprint, FINGERPRINT_TAG, isUnchanged } from './unchanged-deployment.js';
+import {
+  deployedBefore,
+  deploymentFingerprint,
+  FINGERPRINT_TAG,
+  isUnchanged
+} from './unchanged-deployment.js';
 import { armParameters, parameterProblems, planInfra, type InfraPlan } from './plan-infra.js';
 import { templateOutputs } from './template-outputs.js';
 import { summariseChanges } from './what-if-changes.js';
@@ -69,12 +74,21 @@ export const infraStage: Stage = {
       ? await waitForActiveDeployment(deployments, request, deadline, log)
       : undefined;
     // ARM's validation is an LRO of its own. When every vault name is known offline, the guard does not need
-    // its answer, and the vault reads and what-if go on beside it (it is awaited before anything is written).
-    const validating = group.exists ? validateDeployment(deployments, request, deadline) : undefined;
-    validating?.catch(() => undefined); // awaited below; a failure is reported there, not as unhandled
+    // its answer: the vault reads and what-if go on beside it, and it is awaited before anything is written.
+    // A re-run of what was deployed before may write nothing at all (unchanged-deployment.ts): validation
+    // then waits until a deployment is really to be sent.
+    let validating: Promise<string[]> | undefined;
+    const validate = (): Promise<string[]> | undefined => {
+      if (!group.exists) return undefined;
+      validating ??= validateDeployment(deployments, request, deadline);
+      validating.catch(() => undefined); // awaited below; a failure is reported there, not as unhandled
+      return validating;
+    };
+    const mayBeUnchanged = !infra.dryRun && infra.whatIf && deployedBefore(previous, fingerprint);
+    if (!mayBeUnchanged) validate();
     let named = nameVaults(plan.vaultNodes, undefined, group.name, infra.keyVaultPolicy);
-    if (named.problems.length > 0 && validating)
-      named = nameVaults(plan.vaultNodes, await validating, group.name, infra.keyVaultPolicy);
+    if (named.problems.length > 0 && group.exists)
+      named = nameVaults(plan.vaultNodes, await validate(), group.name, infra.keyVaultPolicy);
     refuseIf(named.problems);
 
     // Writes to one vault are serialised by Azure: a concurrent writer (another run, a person) makes ours fail
@@ -101,8 +115,8 @@ export const infraStage: Stage = {
           if (changes.status === 'rejected') throw changes.reason;
           result.changes = summariseChanges(changes.value);
         }
-        await validating;
         if (infra.dryRun) {
+          await validating;
           return `dry run: validated, ${describeChanges(result)}; ${decisions.length} Key Vault(s) planned; nothing written`;
         }
         if (isUnchanged(previous, fingerprint, result.changes, decisions)) {
@@ -111,6 +125,7 @@ export const infraStage: Stage = {
           result.vaults.forEach(vault => (vault.policiesKept = vault.policiesBefore));
           return `deployment '${infra.deploymentName}' unchanged: same template and parameters as its last successful run, ${describeChanges(result)}; nothing written`;
         }
+        await validate();
         if (infra.mode === 'Complete') {
           log.warning(
             'deployment-mode is Complete: resources in the group that the template does not declare are deleted.'

@@ -40,14 +40,24 @@ export function isUnchanged(
   changes: ChangeOverview | undefined,
   vaults: readonly VaultDecision[]
 ): previous is DeploymentExtended {
-  if (!previous || !fingerprint || !changes) return false;
+  if (!deployedBefore(previous, fingerprint) || !changes) return false;
   // The guard's own reading of each vault comes first: what-if may not see that one of the template's access
   // policies was removed by hand (they are added through an `accessPolicies/add` child, not the vault's PUT).
   if (vaults.some(vault => vault.action === 'preserve' && !(vault.unchanged && vault.ownPoliciesPresent)))
     return false;
-  if (previous.properties?.provisioningState !== 'Succeeded') return false;
-  if (previous.tags?.[FINGERPRINT_TAG] !== fingerprint) return false;
   return Object.keys(changes.counts).every(type => QUIET_CHANGES.has(type));
+}
+
+/** The previous deployment of this name succeeded with this fingerprint: the same template and parameters. */
+export function deployedBefore(
+  previous: DeploymentExtended | undefined,
+  fingerprint: string | undefined
+): previous is DeploymentExtended {
+  return (
+    fingerprint !== undefined &&
+    previous?.properties?.provisioningState === 'Succeeded' &&
+    previous.tags?.[FINGERPRINT_TAG] === fingerprint
+  );
 }
 
 /** What-if change types that mean "this deployment would not touch the resource". */
