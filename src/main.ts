@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { coreAdapter, type ActionAdapter } from './action/core-adapter.js';
+import type { Outputs } from './action/outputs.js';
 import { AzureClientFactory } from './azure/client-factory.js';
 import { buildCredentialChain } from './azure/credential-chain.js';
 import { Deadline } from './azure/deadline.js';
@@ -70,14 +71,19 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
     reportFailure(adapter, error, failure.message);
   } finally {
     deadline?.dispose();
-    adapter.setOutputs({
+    // Outputs are read by later steps and printed by them: a secure value that reached a stage outcome or a
+    // resource name (a vault named from a securestring) is redacted here, as in the summary.
+    const outputs: Outputs = {
       status: report.status,
       'failed-stage': report.failure?.stage ?? '',
       ...(deploysModel ? { stages: report.stagesJson() } : {}),
       ...infraOutputs(results.infra),
       ...mlOutputs(results.ml),
-      ...healthOutputs(results.health, text => redactor.redact(text))
-    });
+      ...healthOutputs(results.health)
+    };
+    adapter.setOutputs(
+      Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, redactor.redact(value)]))
+    );
     if (results.infra) adapter.setTemplateOutputs(results.infra.outputs);
     await publishReport(adapter, { report, results, findings, redactor });
   }

@@ -128,10 +128,10 @@ describe('secrets: securestring canaries never visible, always masked (dist/inde
     expect(run.visibleLog + run.stderr).not.toContain(CANARY);
   });
 
-  // DEFECT: a secure value that flows into a resource name (here a vault named from a securestring) is written
-  // raw into the job summary (failed-resources table, Key Vaults table, what-if table) and into the `key-vaults`
-  // output; the runner masks the log only. Expected: redacted (***) in summary and outputs, as in the log.
-  it.skip('an ARM error that quotes the secure value back: summary and outputs redact it', async () => {
+  // A secure value that flows into a resource name (here a vault named from a securestring) reaches the
+  // failed-resources, Key Vaults and what-if tables and the `key-vaults` output: the runner masks the log only,
+  // so the summary and the outputs are redacted by the action (src/report/redaction.ts).
+  it('an ARM error that quotes the secure value back: summary and outputs redact it', async () => {
     const run = await bench.run({
       'resource-group': 'rg-secrets',
       template: 'secret-in-error.json',
