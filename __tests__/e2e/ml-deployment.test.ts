@@ -138,10 +138,10 @@ describe('staged model deployment (dist/index.js against the stand-in)', () => {
         'code: succeeded',
         'endpoint: succeeded',
         'deployment: succeeded',
-        // Without sample-request the health stage runs and says the gate did not run.
-        'health: succeeded',
         'traffic: succeeded'
       ]);
+      // No sample-request: no health stage, and the summary says traffic moved without one.
+      expect(first.summary).toContain('No health check: set `sample-request`');
       const { outputs } = first;
       expect(outputs['endpoint-name']).toBe('linear-ep');
       expect(outputs['deployment-name']).toMatch(/^linear-[0-9a-f]{8}$/);
@@ -248,11 +248,7 @@ describe('staged model deployment (dist/index.js against the stand-in)', () => {
       expect(failed.exitCode).toBe(1);
       expect(failed.outputs.status).toBe('failed');
       expect(failed.outputs['failed-stage']).toBe('deployment');
-      expect(stageStatuses(failed).slice(-3)).toEqual([
-        'deployment: failed',
-        'health: not run',
-        'traffic: not run'
-      ]);
+      expect(stageStatuses(failed).slice(-2)).toEqual(['deployment: failed', 'traffic: not run']);
       expect(writes(emulator).filter(w => /onlineEndpoints\/linear-ep$/.test(w))).toEqual([]);
       expect(await trafficOf('linear-ep')).toEqual(before);
       expect(await scoreThrough(failed)).toMatchObject({ status: 200 });

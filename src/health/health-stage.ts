@@ -21,8 +21,8 @@ export const healthStage: Stage = {
   name: 'health',
   title: 'Health',
   async run(context: RunContext): Promise<string> {
-    const settings = context.config.health;
-    if (!settings) return "not run: no 'sample-request' given, so traffic moves without a health check";
+    // Planned only with `sample-request` (plan-stages.ts).
+    const settings = context.config.health!;
     const scope = mlScope(context);
     const deployment = scope.result.deployment!.name;
     const target = await deploymentTarget(context, scope, deployment);

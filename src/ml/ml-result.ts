@@ -26,6 +26,8 @@ export interface MlResult {
   deployment?: { name: string; action: 'created' | 'unchanged' | 'retried'; provisioningState: string };
   /** Traffic before and after the traffic stage (deployment name → percent). */
   traffic?: { before: Record<string, number>; after: Record<string, number>; changed: boolean };
+  /** Whether a health gate was configured (`sample-request`): the summary says so when it was not. */
+  healthChecked?: boolean;
   /** Deployments deleted because `keep-previous` is false. */
   deleted?: string[];
 }

@@ -20,7 +20,11 @@ export interface MlScope {
 /** The scope of the model stages; the first of them creates `results.ml`. */
 export function mlScope(context: RunContext): MlScope {
   const config = context.config.ml!;
-  context.results.ml ??= { workspace: config.workspace, endpointName: config.endpoint.name! };
+  context.results.ml ??= {
+    workspace: config.workspace,
+    endpointName: config.endpoint.name!,
+    healthChecked: context.config.health !== undefined
+  };
   return {
     client: context.azure.machineLearning(),
     resourceGroup: context.config.azure.resourceGroup,

@@ -27,6 +27,11 @@ export function renderMlSummary(ml: MlResult): string[] {
       ''
     );
   }
+  if (ml.deployment && !ml.healthChecked)
+    lines.push(
+      'No health check: set `sample-request` (and `expected-response`) to send samples to a new deployment before traffic moves to it.',
+      ''
+    );
   if (ml.traffic) {
     lines.push(
       ml.traffic.changed

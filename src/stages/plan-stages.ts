@@ -15,7 +15,7 @@ import type { Stage } from './stage.js';
 /**
  * The stages this configuration needs, in order. The model stages follow the infra stage, which may create
  * the workspace they deploy to; traffic comes last, so it moves only after the deployment succeeded and the
- * health gate passed (the health stage says when it did not run: no `sample-request`).
+ * health gate passed. Without `sample-request` there is no health gate (the model summary says so).
  */
 export function planStages(config: ActionConfig, signIn: Stage): Stage[] {
   const local = config.target?.kind === 'local';
@@ -25,7 +25,7 @@ export function planStages(config: ActionConfig, signIn: Stage): Stage[] {
     codeStage,
     endpointStage,
     deploymentStage,
-    healthStage,
+    ...(config.health ? [healthStage] : []),
     trafficStage
   ];
   const ml = config.ml && !config.ml.dryRun ? (local ? [localDeploymentStage] : cloud) : [];
