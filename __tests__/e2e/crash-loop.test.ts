@@ -4,11 +4,11 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Emulator } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
-import { outOfBandClients } from '../../harness/azure-clients.js';
+import { ML_KNOBS } from '../../emulator/providers/machine-learning/ml-context.js';
+import type { AzureStandIn } from '../../emulator/stand-in.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
+import { runnerEnv, workspaceInputs } from './support/action-against-emulator.js';
+import { startMlStandIn, type MlStandIn } from './support/ml-stand-in.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/ml-e2e/', import.meta.url));
 const RG = 'rg-crash-loop';
@@ -23,34 +23,21 @@ const BROKEN_SCORE_PY =
  * crash with the same traceback (input `crash-loop: fail-fast`, the default), or waits for Azure (`wait`).
  */
 describe('a crash-looping deployment (dist/index.js against the stand-in)', () => {
-  let emulator: Emulator;
-  let clients: ReturnType<typeof outOfBandClients>;
+  let standIn: MlStandIn | undefined;
+  let emulator: AzureStandIn;
   let ml: AzureMachineLearningWorkspaces;
   /** The deployment the first test left crash-looping in Azure, for the re-run. */
   let crashLooping = '';
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn({
-      knobs: {
-        lroDurationMs: 100,
-        retryAfterSeconds: 0,
-        mlImageBuildMs: 50,
-        mlCrashLoopBackoffMs: 100
-      }
+    // The tests set the crash-loop window each needs; until then it is the ML provider's default.
+    standIn = await startMlStandIn(RG, WS, {
+      knobs: { mlCrashLoopWindowMs: ML_KNOBS.mlCrashLoopWindowMs }
     });
-    clients = outOfBandClients(emulator);
-    await clients.factory.resources().resourceGroups.createOrUpdate(RG, { location: 'westeurope' });
-    ml = clients.factory.machineLearning();
-    await ml.workspaces.beginCreateOrUpdateAndWait(
-      RG,
-      WS,
-      { location: 'westeurope' },
-      { updateIntervalInMs: 50 }
-    );
+    ({ emulator, ml } = standIn);
   });
   afterAll(async () => {
-    clients?.dispose();
-    await emulator?.stop();
+    await standIn?.stop();
   });
 
   /** A copy of the fixture repository whose score.py crashes in init(). */
@@ -64,10 +51,7 @@ describe('a crash-looping deployment (dist/index.js against the stand-in)', () =
   function deploy(inputs: Record<string, string>): Promise<ActionRun> {
     return runAction({
       inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': RG,
-        workspace: WS,
-        'blob-endpoint': emulator.facts.blobEndpoint,
+        ...workspaceInputs(emulator.facts, RG, WS),
         'endpoint-file': 'deploy/endpoint.yml',
         'deployment-file': 'deploy/deployment.yml',
         'timeout-minutes': '3',

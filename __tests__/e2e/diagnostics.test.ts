@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { outOfBandClients } from '../../harness/azure-clients.js';
 import { runAction, type ActionRun, type WorkflowAnnotation } from '../../harness/run-action.js';
 import { startAzureStandIn, type AzureStandIn } from '../../emulator/stand-in.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
+import { azureInputs, runnerEnv, workspaceInputs } from './support/action-against-emulator.js';
+import { startMlStandIn, type MlStandIn } from './support/ml-stand-in.js';
 
 /**
  * One scenario per failure class the stand-in can produce: each run ends with the right failed stage, a job
@@ -201,34 +202,19 @@ describe('diagnostics: infrastructure failures (dist/index.js against the stand-
 describe('diagnostics: model deployment failures (dist/index.js against the stand-in)', () => {
   const RG = 'rg-diag-ml';
   const WS = 'ws-diag-ml';
+  let standIn: MlStandIn | undefined;
   let emulator: AzureStandIn;
-  let clients: ReturnType<typeof outOfBandClients>;
   let ml: AzureMachineLearningWorkspaces;
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn({
-      knobs: {
-        lroDurationMs: 100,
-        retryAfterSeconds: 0,
-        mlImageBuildMs: 50,
-        mlCrashLoopWindowMs: 1500,
-        mlCrashLoopBackoffMs: 100
-      },
+    standIn = await startMlStandIn(RG, WS, {
+      knobs: { mlCrashLoopWindowMs: 1500 },
       machineLearning: { unavailablePackages: ['nosuchpkg'] }
     });
-    clients = outOfBandClients(emulator);
-    await clients.factory.resources().resourceGroups.createOrUpdate(RG, { location: 'westeurope' });
-    ml = clients.factory.machineLearning();
-    await ml.workspaces.beginCreateOrUpdateAndWait(
-      RG,
-      WS,
-      { location: 'westeurope' },
-      { updateIntervalInMs: 50 }
-    );
+    ({ emulator, ml } = standIn);
   });
   afterAll(async () => {
-    clients?.dispose();
-    await emulator?.stop();
+    await standIn?.stop();
   });
 
   /** A fresh copy of the ml-e2e repository with some files replaced. */
@@ -246,10 +232,7 @@ describe('diagnostics: model deployment failures (dist/index.js against the stan
   function deploy(repository: string): Promise<ActionRun> {
     return runAction({
       inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': RG,
-        workspace: WS,
-        'blob-endpoint': emulator.facts.blobEndpoint,
+        ...workspaceInputs(emulator.facts, RG, WS),
         'endpoint-file': 'deploy/endpoint.yml',
         'deployment-file': 'deploy/deployment.yml',
         'timeout-minutes': '3',

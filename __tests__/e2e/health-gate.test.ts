@@ -4,11 +4,10 @@ import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Emulator } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
-import { outOfBandClients } from '../../harness/azure-clients.js';
+import type { AzureStandIn } from '../../emulator/stand-in.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
+import { runnerEnv, workspaceInputs } from './support/action-against-emulator.js';
+import { startMlStandIn, type MlStandIn } from './support/ml-stand-in.js';
 
 const ML_FIXTURE = fileURLToPath(new URL('../fixtures/ml-e2e/', import.meta.url));
 const HEALTH_FIXTURE = fileURLToPath(new URL('../fixtures/health/', import.meta.url));
@@ -39,35 +38,18 @@ function healthReport(run: ActionRun): HealthReportOutput {
 }
 
 describe('health gate (dist/index.js against the stand-in)', () => {
-  let emulator: Emulator;
-  let clients: ReturnType<typeof outOfBandClients>;
+  let standIn: MlStandIn | undefined;
+  let emulator: AzureStandIn;
   let ml: AzureMachineLearningWorkspaces;
   let repository: string;
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn({
-      knobs: {
-        lroDurationMs: 100,
-        retryAfterSeconds: 0,
-        mlImageBuildMs: 50,
-        mlCrashLoopWindowMs: 2000,
-        mlCrashLoopBackoffMs: 100
-      }
-    });
-    clients = outOfBandClients(emulator);
-    await clients.factory.resources().resourceGroups.createOrUpdate(RG, { location: 'westeurope' });
-    ml = clients.factory.machineLearning();
-    await ml.workspaces.beginCreateOrUpdateAndWait(
-      RG,
-      WS,
-      { location: 'westeurope' },
-      { updateIntervalInMs: 50 }
-    );
+    standIn = await startMlStandIn(RG, WS);
+    ({ emulator, ml } = standIn);
     repository = checkout();
   });
   afterAll(async () => {
-    clients?.dispose();
-    await emulator?.stop();
+    await standIn?.stop();
   });
 
   /** The linear model repository with the health fixtures (samples, scoring script variants) added. */
@@ -85,10 +67,7 @@ describe('health gate (dist/index.js against the stand-in)', () => {
   function deploy(workspace: string, inputs: Record<string, string>): Promise<ActionRun> {
     return runAction({
       inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': RG,
-        workspace: WS,
-        'blob-endpoint': emulator.facts.blobEndpoint,
+        ...workspaceInputs(emulator.facts, RG, WS),
         'timeout-minutes': '3',
         'sample-request': 'samples/row.json',
         ...inputs

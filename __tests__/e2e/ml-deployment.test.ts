@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emulator, RequestLogEntry } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
-import { outOfBandClients, postScoring } from '../../harness/azure-clients.js';
+import { postScoring } from '../../harness/azure-clients.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
+import { runnerEnv, workspaceInputs } from './support/action-against-emulator.js';
+import { startMlStandIn, type MlStandIn } from './support/ml-stand-in.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/ml-e2e/', import.meta.url));
 const RG = 'rg-ml-e2e';
@@ -47,33 +47,16 @@ function actionWrites(emulator: Emulator): string[] {
 }
 
 describe('staged model deployment (dist/index.js against the stand-in)', () => {
+  let standIn: MlStandIn | undefined;
   let emulator: Emulator;
-  let clients: ReturnType<typeof outOfBandClients>;
   let ml: AzureMachineLearningWorkspaces;
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn({
-      knobs: {
-        lroDurationMs: 100,
-        retryAfterSeconds: 0,
-        mlImageBuildMs: 50,
-        mlCrashLoopWindowMs: 2000,
-        mlCrashLoopBackoffMs: 100
-      }
-    });
-    clients = outOfBandClients(emulator);
-    await clients.factory.resources().resourceGroups.createOrUpdate(RG, { location: 'westeurope' });
-    ml = clients.factory.machineLearning();
-    await ml.workspaces.beginCreateOrUpdateAndWait(
-      RG,
-      WS,
-      { location: 'westeurope' },
-      { updateIntervalInMs: 50 }
-    );
+    standIn = await startMlStandIn(RG, WS);
+    ({ emulator, ml } = standIn);
   });
   afterAll(async () => {
-    clients?.dispose();
-    await emulator?.stop();
+    await standIn?.stop();
   });
 
   /** A fresh copy of the fixture repository. */
@@ -86,11 +69,7 @@ describe('staged model deployment (dist/index.js against the stand-in)', () => {
   function deploy(workspace: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
     return runAction({
       inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': RG,
-        workspace: WS,
-        // The stand-in's storage is Azurite behind its HTTPS proxy, not <account>.blob.core.windows.net.
-        'blob-endpoint': emulator.facts.blobEndpoint,
+        ...workspaceInputs(emulator.facts, RG, WS),
         'timeout-minutes': '3',
         ...inputs
       },

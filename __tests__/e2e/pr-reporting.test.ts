@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGitHubStandIn, type GitHubStandIn } from '../../emulator/github/index.js';
-import type { Emulator } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
+import type { AzureStandIn } from '../../emulator/stand-in.js';
 import { outOfBandClients } from '../../harness/azure-clients.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
+import { runnerEnv, workspaceInputs } from './support/action-against-emulator.js';
+import { startMlStandIn, type MlStandIn } from './support/ml-stand-in.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/ml-e2e/', import.meta.url));
 const RG = 'rg-pr-report';
@@ -24,54 +24,28 @@ const CANARY = 'Canary-PR-Report-Secret-8d41c2';
  * stand-in, with the runner's environment of a `pull_request` run.
  */
 describe('pull-request reporting (dist/index.js against the Azure and GitHub stand-ins)', () => {
-  let emulator: Emulator;
+  let standIn: MlStandIn | undefined;
+  let emulator: AzureStandIn;
   let github: GitHubStandIn;
   let repository: string;
   let githubEnv: Record<string, string>;
 
   beforeAll(async () => {
-    [emulator, github] = await Promise.all([
-      startAzureStandIn({
-        knobs: {
-          lroDurationMs: 100,
-          retryAfterSeconds: 0,
-          mlImageBuildMs: 50,
-          mlCrashLoopWindowMs: 2000,
-          mlCrashLoopBackoffMs: 100
-        }
-      }),
-      startGitHubStandIn()
-    ]);
-    const clients = outOfBandClients(emulator);
-    try {
-      await clients.factory.resources().resourceGroups.createOrUpdate(RG, { location: 'westeurope' });
-      await clients.factory
-        .machineLearning()
-        .workspaces.beginCreateOrUpdateAndWait(
-          RG,
-          WS,
-          { location: 'westeurope' },
-          { updateIntervalInMs: 50 }
-        );
-    } finally {
-      clients.dispose();
-    }
+    [standIn, github] = await Promise.all([startMlStandIn(RG, WS), startGitHubStandIn()]);
+    emulator = standIn.emulator;
     repository = mkdtempSync(join(tmpdir(), 'pr-report-'));
     cpSync(FIXTURE, repository, { recursive: true });
     githubEnv = github.pullRequestEnv(repository, { number: PULL_REQUEST, headSha: HEAD });
   });
   afterAll(async () => {
     await github?.stop();
-    await emulator?.stop();
+    await standIn?.stop();
   });
 
   function deploy(inputs: Record<string, string> = {}): Promise<ActionRun> {
     return runAction({
       inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': RG,
-        workspace: WS,
-        'blob-endpoint': emulator.facts.blobEndpoint,
+        ...workspaceInputs(emulator.facts, RG, WS),
         'endpoint-file': 'deploy/endpoint.yml',
         'deployment-file': 'deploy/deployment.yml',
         'timeout-minutes': '3',

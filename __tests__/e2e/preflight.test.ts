@@ -7,11 +7,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Emulator } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
-import { outOfBandClients } from '../../harness/azure-clients.js';
+import type { AzureStandIn } from '../../emulator/stand-in.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
-import { azureInputs, runnerEnv } from './support/action-against-emulator.js';
+import { runnerEnv, workspaceInputs } from './support/action-against-emulator.js';
+import { startMlStandIn, type MlStandIn } from './support/ml-stand-in.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/ml-e2e/', import.meta.url));
 const RG = 'rg-preflight';
@@ -27,8 +26,8 @@ function stageStatuses(run: ActionRun): string[] {
 }
 
 describe('preflight (dist/index.js against the stand-in)', () => {
-  let emulator: Emulator;
-  let clients: ReturnType<typeof outOfBandClients>;
+  let standIn: MlStandIn | undefined;
+  let emulator: AzureStandIn;
   /** Packages only the stand-in's "cloud image" has: on its PYTHONPATH, not on the action's. */
   const cloudOnlyPackages = mkdtempSync(join(tmpdir(), 'cloud-site-packages-'));
 
@@ -37,24 +36,11 @@ describe('preflight (dist/index.js against the stand-in)', () => {
     writeFileSync(join(cloudOnlyPackages, 'cloudonlylib', '__init__.py'), 'FACTOR = 1\n');
     // The stand-in runs its containers' python3 with this process's PYTHONPATH; runAction does not pass it on.
     process.env.PYTHONPATH = cloudOnlyPackages;
-    emulator = await startAzureStandIn({
-      knobs: {
-        lroDurationMs: 100,
-        retryAfterSeconds: 0,
-        mlImageBuildMs: 50,
-        mlCrashLoopWindowMs: 2000,
-        mlCrashLoopBackoffMs: 100
-      }
-    });
-    clients = outOfBandClients(emulator);
-    await clients.factory.resources().resourceGroups.createOrUpdate(RG, { location: 'westeurope' });
-    await clients.factory
-      .machineLearning()
-      .workspaces.beginCreateOrUpdateAndWait(RG, WS, { location: 'westeurope' }, { updateIntervalInMs: 50 });
+    standIn = await startMlStandIn(RG, WS);
+    emulator = standIn.emulator;
   });
   afterAll(async () => {
-    clients?.dispose();
-    await emulator?.stop();
+    await standIn?.stop();
     delete process.env.PYTHONPATH;
   });
 
@@ -69,10 +55,7 @@ describe('preflight (dist/index.js against the stand-in)', () => {
   function deploy(workspace: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
     return runAction({
       inputs: {
-        ...azureInputs(emulator.facts),
-        'resource-group': RG,
-        workspace: WS,
-        'blob-endpoint': emulator.facts.blobEndpoint,
+        ...workspaceInputs(emulator.facts, RG, WS),
         'timeout-minutes': '3',
         ...FILES,
         ...inputs

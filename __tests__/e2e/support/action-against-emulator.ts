@@ -19,3 +19,20 @@ export function runnerEnv(facts: EmulatorFacts): Record<string, string> {
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: facts.idTokenRequestToken
   };
 }
+
+/**
+ * {@link azureInputs} plus the Azure ML workspace to deploy to, and the blob endpoint to upload to: the
+ * stand-in's storage is Azurite behind its HTTPS proxy, not <account>.blob.core.windows.net.
+ */
+export function workspaceInputs(
+  facts: EmulatorFacts,
+  resourceGroup: string,
+  workspace: string
+): Record<string, string> {
+  return {
+    ...azureInputs(facts),
+    'resource-group': resourceGroup,
+    workspace,
+    'blob-endpoint': facts.blobEndpoint
+  };
+}
