@@ -1,3 +1,6 @@
+import type { LocalRunSpec } from './scoring-script-run.js';
+import { scriptDisplayPath } from './script-findings.js';
+
 /** What a run of the scoring script on the runner (preflight, or `target: local`) did, for the summary. */
 export interface LocalRunResult {
   /** `builtin` or `azmlinfsrv`. */
@@ -14,4 +17,14 @@ export interface LocalRunResult {
   state: 'ready' | 'failed' | 'skipped';
   /** The one sample request preflight sends, when `sample-request` gives one. */
   sample?: { file: string; status: number; latencyMs: number };
+}
+
+/** The result of a run about to start: `failed` until init() answers, so a crash leaves it right. */
+export function startingLocalRun(spec: LocalRunSpec): LocalRunResult {
+  return {
+    server: spec.server.kind,
+    scoringScript: scriptDisplayPath(spec.files),
+    model: spec.model.displayPath,
+    state: 'failed'
+  };
 }

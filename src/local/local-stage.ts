@@ -1,7 +1,7 @@
 import { runHealthGate } from '../health/health-gate.js';
 import { describeHealth } from '../health/health-report.js';
 import type { RunContext, Stage } from '../stages/stage.js';
-import type { LocalRunResult } from './local-result.js';
+import { startingLocalRun } from './local-result.js';
 import { ScoringScriptError } from './scoring-script-error.js';
 import {
   describeServer,
@@ -10,7 +10,6 @@ import {
   startScoringScript,
   type RunningScript
 } from './scoring-script-run.js';
-import { scriptDisplayPath } from './script-findings.js';
 
 /**
  * `target: local`: the deployment runs on the runner — the model folder as AZUREML_MODEL_DIR, the scoring
@@ -23,12 +22,7 @@ export const localDeploymentStage: Stage = {
   title: 'Local deployment',
   async run(context: RunContext): Promise<string> {
     const spec = localRunSpec(context.config);
-    const result: LocalRunResult = {
-      server: spec.server.kind,
-      scoringScript: scriptDisplayPath(spec.files),
-      model: spec.model.displayPath,
-      state: 'failed'
-    };
+    const result = startingLocalRun(spec);
     context.results.local = result;
     // A local run has no cloud image to fall back on: a missing package fails like any import error.
     const running = (await startScoringScript(spec, context, 'local', 'local'))!;

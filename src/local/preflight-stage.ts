@@ -3,10 +3,10 @@ import { RANK } from '../diagnose/finding.js';
 import { postScoring } from '../health/scoring-client.js';
 import { judgeAnswer } from '../health/scoring-response.js';
 import type { RunContext, Stage } from '../stages/stage.js';
-import type { LocalRunResult } from './local-result.js';
+import { startingLocalRun, type LocalRunResult } from './local-result.js';
 import { ScoringScriptError } from './scoring-script-error.js';
 import { localRunSpec, settledLogs, startScoringScript, type RunningScript } from './scoring-script-run.js';
-import { runFailureFinding, scriptDisplayPath } from './script-findings.js';
+import { runFailureFinding } from './script-findings.js';
 
 /** Answers that mean run() itself broke, not that the answer differs from what was expected. */
 const BROKEN = new Set(['script-error', 'server-error', 'no-answer', 'timeout']);
@@ -22,12 +22,7 @@ export const preflightStage: Stage = {
   title: 'Preflight',
   async run(context: RunContext): Promise<string> {
     const spec = localRunSpec(context.config);
-    const result: LocalRunResult = {
-      server: spec.server.kind,
-      scoringScript: scriptDisplayPath(spec.files),
-      model: spec.model.displayPath,
-      state: 'failed'
-    };
+    const result = startingLocalRun(spec);
     context.results.preflight = result;
     const running = await startScoringScript(spec, context, 'preflight', 'preflight');
     if (!running) {
