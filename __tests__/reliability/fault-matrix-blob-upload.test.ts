@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emulator, Fault } from '../../emulator/index.js';
-import { startAzureStandIn } from '../../emulator/stand-in.js';
-import { outOfBandClients } from '../../harness/azure-clients.js';
 import { runAction, type ActionRun } from '../../harness/run-action.js';
 import { createBlobServiceClient } from '../../src/ml/blob-client.js';
+import { runnerEnv, workspaceInputs } from '../e2e/support/action-against-emulator.js';
+import { startMlStandIn, type MlStandIn } from '../e2e/support/ml-stand-in.js';
+import { faultMatrixTable } from './support/fault-matrix-table.js';
 
 /**
  * Fault matrix, blob upload class: the model upload into the workspace's default datastore (Azurite behind the
@@ -129,34 +130,23 @@ function faultsFor(cls: BlobCallClass, kind: FaultKind): Fault[] {
 const matrix = new Map<string, string>();
 
 describe(`fault matrix, blob upload: ${CLASSES.length} blob calls × ${FAULTS.length} faults through dist/index.js`, () => {
+  let standIn: MlStandIn;
   let emulator: Emulator;
-  let clients: ReturnType<typeof outOfBandClients>;
   let largeFile: string;
 
   beforeAll(async () => {
-    emulator = await startAzureStandIn({
+    standIn = await startMlStandIn(RG, WS, {
       knobs: { lroDurationMs: 0, retryAfterSeconds: 0, mlImageBuildMs: 0 }
     });
-    clients = outOfBandClients(emulator);
-    await clients.factory.resources().resourceGroups.createOrUpdate(RG, { location: 'westeurope' });
-    await clients.factory
-      .machineLearning()
-      .workspaces.beginCreateOrUpdateAndWait(RG, WS, { location: 'westeurope' }, { updateIntervalInMs: 50 });
+    emulator = standIn.emulator;
     largeFile = join(mkdtempSync(join(tmpdir(), 'blob-faults-large-')), 'large.bin');
     writeFileSync(largeFile, Buffer.alloc(LARGE_FILE_BYTES, 0x5a));
   });
   afterAll(async () => {
-    const width = Math.max(...CLASSES.map(c => c.name.length));
-    const rows = [
-      `${''.padEnd(width)} | ${FAULTS.map(f => f.name).join(' | ')}`,
-      ...CLASSES.map(
-        c =>
-          `${c.name.padEnd(width)} | ${FAULTS.map(f => (matrix.get(`${c.name} × ${f.name}`) ?? '—').padEnd(f.name.length)).join(' | ')}`
-      )
-    ];
-    console.log(`Fault matrix, blob upload (class × fault → outcome):\n${rows.join('\n')}`);
-    clients?.dispose();
-    await emulator?.stop();
+    console.log(
+      `Fault matrix, blob upload (class × fault → outcome):\n${faultMatrixTable(CLASSES, FAULTS, matrix)}`
+    );
+    await standIn?.stop();
   });
 
   /** A repository whose model has content no earlier cell uploaded (the marker), so the upload runs. */
@@ -172,14 +162,7 @@ describe(`fault matrix, blob upload: ${CLASSES.length} blob calls × ${FAULTS.le
     const facts = emulator.facts;
     return runAction({
       inputs: {
-        'subscription-id': facts.subscriptionId,
-        'tenant-id': facts.tenantId,
-        'client-id': facts.clientId,
-        'arm-endpoint': facts.armEndpoint,
-        'authority-host': facts.authorityHost,
-        'resource-group': RG,
-        workspace: WS,
-        'blob-endpoint': facts.blobEndpoint,
+        ...workspaceInputs(facts, RG, WS),
         'endpoint-file': 'deploy/endpoint.yml',
         'deployment-file': 'deploy/deployment.yml',
         // One deployment at a time keeps running: each cell replaces the last.
@@ -187,11 +170,7 @@ describe(`fault matrix, blob upload: ${CLASSES.length} blob calls × ${FAULTS.le
         'timeout-minutes': '3',
         ...inputs
       },
-      env: {
-        NODE_EXTRA_CA_CERTS: facts.caCertPath,
-        ACTIONS_ID_TOKEN_REQUEST_URL: facts.idTokenRequestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: facts.idTokenRequestToken
-      },
+      env: runnerEnv(facts),
       workspace,
       killAfterMs: 120_000
     });
@@ -202,7 +181,7 @@ describe(`fault matrix, blob upload: ${CLASSES.length} blob calls × ${FAULTS.le
    * at its size, marked as a completed upload of this content.
    */
   async function expectModelReallyUploaded(run: ActionRun, workspace: string): Promise<void> {
-    const ml = clients.factory.machineLearning();
+    const ml = standIn.ml;
     const model = await ml.modelVersions.get(RG, WS, 'linear-model', run.outputs['model-version']!);
     const prefix = /\/paths\/(LocalUpload\/[0-9a-f]{64}\/model)$/.exec(model.properties.modelUri ?? '')![1]!;
     const datastore = await ml.datastores.get(RG, WS, 'workspaceblobstore');

@@ -6,6 +6,7 @@ import type { ActionRun } from '../../harness/run-action.js';
 import { CanaryWatch } from './support/canary.js';
 import { lostGrants, type PolicyEntry } from './support/policy-grants.js';
 import { startReliabilityBench, type ReliabilityBench } from './support/reliability-bench.js';
+import { faultMatrixTable } from './support/fault-matrix-table.js';
 
 /**
  * Fault matrix: every class of Azure call the action makes today × six faults, each cell one run of
@@ -183,15 +184,7 @@ describe(`fault matrix: ${CLASSES.length} call classes × ${FAULTS.length} fault
       copyFileSync(new URL(name, FIXTURES), join(bench.workspace, name));
   });
   afterAll(async () => {
-    const width = Math.max(...CLASSES.map(c => c.name.length));
-    const rows = [
-      `${''.padEnd(width)} | ${FAULTS.map(f => f.name).join(' | ')}`,
-      ...CLASSES.map(
-        c =>
-          `${c.name.padEnd(width)} | ${FAULTS.map(f => (matrix.get(`${c.name} × ${f.name}`) ?? '—').padEnd(f.name.length)).join(' | ')}`
-      )
-    ];
-    console.log(`Fault matrix (class × fault → outcome):\n${rows.join('\n')}`);
+    console.log(`Fault matrix (class × fault → outcome):\n${faultMatrixTable(CLASSES, FAULTS, matrix)}`);
     await bench?.stop();
   });
 
