@@ -26,6 +26,22 @@ export class AzureOperationError extends Error {
     super(formatAzureFailure(operation, status, code, azureMessage, details, correlationId));
     this.name = 'AzureOperationError';
   }
+
+  /**
+   * The constructor arguments that carry `cause`'s facts, for subclasses that re-raise a failure with a better
+   * message (`super(...AzureOperationError.factsOf(cause))`).
+   */
+  static factsOf(cause: AzureOperationError): ConstructorParameters<typeof AzureOperationError> {
+    return [
+      cause.operation,
+      cause.status,
+      cause.code,
+      cause.azureMessage,
+      cause.details,
+      cause.correlationId,
+      cause.requestId
+    ];
+  }
 }
 
 function formatAzureFailure(

@@ -17,15 +17,7 @@ export class OnlineDeploymentFailedError extends AzureOperationError {
     /** The container logs read after the failure, for the diagnosis. */
     readonly containerLogs?: ContainerLogs
   ) {
-    super(
-      cause.operation,
-      cause.status,
-      cause.code,
-      cause.azureMessage,
-      cause.details,
-      cause.correlationId,
-      cause.requestId
-    );
+    super(...AzureOperationError.factsOf(cause));
     this.name = 'OnlineDeploymentFailedError';
     const lines = [
       `Online deployment '${deployment}' on endpoint '${endpoint}' failed: ${cause.code}: ${cause.azureMessage}`,

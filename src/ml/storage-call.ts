@@ -6,15 +6,7 @@ import { AzureOperationError, unwrapAzureError } from '../azure/azure-error.js';
  */
 export class StorageOperationError extends AzureOperationError {
   constructor(cause: AzureOperationError) {
-    super(
-      cause.operation,
-      cause.status,
-      cause.code,
-      cause.azureMessage,
-      cause.details,
-      cause.correlationId,
-      cause.requestId
-    );
+    super(...AzureOperationError.factsOf(cause));
     this.name = 'StorageOperationError';
     if (cause.requestId)
       this.message += `\nStorage request id: ${cause.requestId} (quote it, with the time, to Azure support).`;
