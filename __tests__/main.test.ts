@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActionAdapter } from '../src/action/core-adapter.js';
-import { INPUT_NAMES, type InputName } from '../src/action/inputs.js';
-import type { Outputs } from '../src/action/outputs.js';
-import type { AnnotationTarget } from '../src/log.js';
+import { INPUT_NAMES, type InputName } from '../src/contract/inputs.js';
+import type { Outputs } from '../src/contract/outputs.js';
+import type { AnnotationTarget } from '../src/run/log.js';
 import { run } from '../src/main.js';
 
 /** A recording stand-in for the runner, so run() is exercised without @actions/core. */

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import type { Emulator } from '../emulator/index.js';
 import { AzureClientFactory } from '../src/azure/client-factory.js';
-import { cloudFor } from '../src/azure/clouds.js';
-import { Deadline } from '../src/azure/deadline.js';
+import { cloudFor } from '../src/config/clouds.js';
+import { Deadline } from '../src/run/deadline.js';
 
 /**
  * Real Azure SDK clients in the test process, signed in as a second identity (a service principal with a

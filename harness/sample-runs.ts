@@ -1,6 +1,6 @@
-import { Findings, RANK, type Finding } from '../src/diagnose/finding.js';
-import type { StageResults } from '../src/stages/stage.js';
-import { RunReport } from '../src/report/run-report.js';
+import { Findings, RANK, type Finding } from '../src/run/finding.js';
+import type { StageResults } from '../src/run/stage.js';
+import { RunReport } from '../src/stages/run-report.js';
 
 /** A traceback as the stand-in's inference server logs it for a broken init(). */
 export const TRACEBACK = [

@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { coreAdapter, type ActionAdapter } from './action/core-adapter.js';
-import type { Outputs } from './action/outputs.js';
+import type { Outputs } from './contract/outputs.js';
 import { AzureClientFactory } from './azure/client-factory.js';
 import { buildCredentialChain } from './azure/credential-chain.js';
-import { Deadline } from './azure/deadline.js';
+import { Deadline } from './run/deadline.js';
 import { parseConfig } from './config/parse-config.js';
-import { ConfigurationError, describeProblem } from './errors.js';
-import { RunReport } from './report/run-report.js';
+import { ConfigurationError, describeProblem } from './run/errors.js';
+import { RunReport } from './stages/run-report.js';
 import { planStages } from './stages/plan-stages.js';
 import { runStages } from './stages/run-stages.js';
 import { signInStage } from './stages/sign-in.js';
-import type { StageResults } from './stages/stage.js';
+import type { StageResults } from './run/stage.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
 import { mlOutputs } from './ml/ml-outputs.js';
 import { healthOutputs } from './health/health-outputs.js';
-import { ANNOTATION_LIMIT, Findings } from './diagnose/finding.js';
+import { ANNOTATION_LIMIT, Findings } from './run/finding.js';
 import { publishReport } from './report/publish-report.js';
-import { Redactor } from './report/redaction.js';
+import { Redactor } from './run/redaction.js';
 
 /**
  * The whole action, top to bottom: inputs → config → plan → stages → report.

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readActionManifest } from '../../harness/action-manifest.js';
-import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
-import { OUTPUT_NAMES } from '../../src/action/outputs.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
+import { OUTPUT_NAMES } from '../../src/contract/outputs.js';
 import { parseConfig } from '../../src/config/parse-config.js';
-import { ACTION_VERSION } from '../../src/version.js';
+import { ACTION_VERSION } from '../../src/run/version.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const manifest = readActionManifest();

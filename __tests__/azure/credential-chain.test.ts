@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { cloudFor } from '../../src/azure/clouds.js';
+import { cloudFor } from '../../src/config/clouds.js';
 import {
   buildCredentialChain,
   CredentialChain,

@@ -6,7 +6,7 @@ import {
   type PipelineRequest,
   type PipelineResponse
 } from '@azure/core-rest-pipeline';
-import { Deadline, DeadlineExceededError } from '../../src/azure/deadline.js';
+import { Deadline, DeadlineExceededError } from '../../src/run/deadline.js';
 import { deadlineRetryPolicy, serverDelayMs } from '../../src/azure/retry-policy.js';
 
 function response(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
 import { loadMlConfig } from '../../src/config/ml-config.js';
-import type { ConfigurationProblem } from '../../src/errors.js';
+import type { ConfigurationProblem } from '../../src/run/errors.js';
 import { tempWorkspace } from '../ml/ml-test-files.js';
 
 /** A complete model deployment from inputs, with the given `crash-loop` text. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
 import { loadMlConfig } from '../../src/config/ml-config.js';
-import type { ConfigurationProblem } from '../../src/errors.js';
+import type { ConfigurationProblem } from '../../src/run/errors.js';
 import { MANAGED_DEPLOYMENT_SCHEMA, tempWorkspace } from '../ml/ml-test-files.js';
 
 function inputs(values: Partial<Record<InputName, string>>): RawInputs {

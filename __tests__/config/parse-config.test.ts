@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
 import { parseConfig } from '../../src/config/parse-config.js';
-import { ConfigurationError } from '../../src/errors.js';
+import { ConfigurationError } from '../../src/run/errors.js';
 
 const runner = { workspace: process.cwd(), repository: 'octo/repo', runId: '1', path: '' };
 

@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
 import { parseConfig } from '../../src/config/parse-config.js';
-import { ConfigurationError } from '../../src/errors.js';
+import { ConfigurationError } from '../../src/run/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'target-config-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { buildImage } from '../../emulator/providers/machine-learning/image-build.js';
 import { deploymentFailures } from '../../emulator/providers/machine-learning/ml-errors.js';
 import { buildFailure, buildLogLocation, lineOfPackage } from '../../src/diagnose/build-log.js';
-import { highlightedTail, tail } from '../../src/diagnose/log-excerpt.js';
+import { highlightedTail, tail } from '../../src/scoring-script/log-excerpt.js';
 
 const CONDA = `name: env
 channels:

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AzureOperationError } from '../../src/azure/azure-error.js';
 import { CredentialChainError } from '../../src/azure/credential-chain.js';
-import { DeadlineExceededError } from '../../src/azure/deadline.js';
+import { DeadlineExceededError } from '../../src/run/deadline.js';
 import { CATALOGUE, explainFailure } from '../../src/diagnose/catalogue.js';
 import type { DiagnosisEnv } from '../../src/diagnose/diagnosis-env.js';
 import { failureFacts, operationFacts, type FailureFacts } from '../../src/diagnose/failure-facts.js';
-import { RANK } from '../../src/diagnose/finding.js';
+import { RANK } from '../../src/run/finding.js';
 import { TemplateDeploymentFailedError } from '../../src/infra/arm-deployment.js';
 import { OnlineDeploymentFailedError } from '../../src/ml/deployment-failure.js';
 import { deploymentFailures } from '../../emulator/providers/machine-learning/ml-errors.js';
-import type { StageName } from '../../src/stages/stage.js';
+import type { StageName } from '../../src/run/stage.js';
 
 function azureError(
   code: string,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { parseDeploymentYaml, parseEndpointYaml } from '../../src/ml/ml-yaml.js';
+import { parseDeploymentYaml, parseEndpointYaml } from '../../src/config/azml/ml-yaml.js';
 
 /**
  * The model half of examples/: the `az ml` files must parse with the action's own parser (as the action reads

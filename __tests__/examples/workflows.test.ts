@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse } from 'yaml';
 import { readActionManifest } from '../../harness/action-manifest.js';
-import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
 import { parseConfig } from '../../src/config/parse-config.js';
-import { ConfigurationError } from '../../src/errors.js';
+import { ConfigurationError } from '../../src/run/errors.js';
 
 /**
  * The ready-to-copy workflows in examples/workflows/: a user pastes them into .github/workflows/, so each must

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/action/inputs.js';
+import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
 import { loadHealthConfig } from '../../src/config/health-config.js';
-import type { ConfigurationProblem } from '../../src/errors.js';
+import type { ConfigurationProblem } from '../../src/run/errors.js';
 
 function workspace(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'health-config-'));

@@ -7,14 +7,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Deadline } from '../../src/azure/deadline.js';
+import { Deadline } from '../../src/run/deadline.js';
 import type { HealthConfig } from '../../src/config/health-config.js';
-import { Findings } from '../../src/diagnose/finding.js';
+import { Findings } from '../../src/run/finding.js';
 import { runHealthGate, type HealthGateDeps } from '../../src/health/health-gate.js';
 import type { CapacitySettings, ScoringTarget } from '../../src/health/scoring-target.js';
 import { startLocalServer, type LocalServer } from '../../src/local/local-server.js';
-import type { Log } from '../../src/log.js';
-import { Redactor } from '../../src/report/redaction.js';
+import type { Log } from '../../src/run/log.js';
+import { Redactor } from '../../src/run/redaction.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/local/', import.meta.url));
 const ROW = '{"data": [[1, 2, 3]]}';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
-import { Deadline } from '../../src/azure/deadline.js';
+import { Deadline } from '../../src/run/deadline.js';
 import type { AccessPolicyEntry } from '../../src/keyvault/access-policies.js';
 import { decideVault } from '../../src/keyvault/decide-vaults.js';
 import { verifyAndRestorePolicies } from '../../src/keyvault/verify-policies.js';

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mountModel } from '../../src/local/model-mount.js';
-import type { LocalPath } from '../../src/ml/ml-specs.js';
+import type { LocalPath } from '../../src/config/ml-specs.js';
 
 const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'model-mount-')));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { InitFailure } from '../../src/local/init-failure.js';
+import type { InitFailure } from '../../src/scoring-script/init-failure.js';
 import {
   gpuFinding,
   missingPackage,
@@ -12,7 +12,7 @@ import {
   startupFinding,
   type ScriptFiles
 } from '../../src/local/script-findings.js';
-import type { LocalPath } from '../../src/ml/ml-specs.js';
+import type { LocalPath } from '../../src/config/ml-specs.js';
 
 const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'script-findings-')));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

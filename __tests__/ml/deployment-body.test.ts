@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { deploymentBody, onlineDeploymentName } from '../../src/ml/deployment-body.js';
-import { applyMlOverrides } from '../../src/ml/ml-overrides.js';
+import { applyMlOverrides } from '../../src/config/azml/ml-overrides.js';
 import { FIXTURE_WORKSPACE } from './ml-test-files.js';
 
 const { target } = applyMlOverrides(

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MlYamlFile } from '../../src/ml/ml-yaml.js';
+import type { MlYamlFile } from '../../src/config/azml/ml-yaml.js';
 
 /** The example workspace with valid managed and Kubernetes files. */
 export const FIXTURE_WORKSPACE = fileURLToPath(new URL('../fixtures/ml/workspace', import.meta.url));

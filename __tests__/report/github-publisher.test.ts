@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { octokitApi } from '../../src/action/github-api.js';
-import type { AnnotationTarget, Log } from '../../src/log.js';
+import type { AnnotationTarget, Log } from '../../src/run/log.js';
 import { publishToGitHub } from '../../src/report/github-publisher.js';
-import type { GitHubEvent, GitHubSession } from '../../src/report/github-port.js';
+import type { GitHubEvent, GitHubSession } from '../../src/action/github-port.js';
 import { repositoryLinks } from '../../src/report/publish-report.js';
-import { Redactor } from '../../src/report/redaction.js';
+import { Redactor } from '../../src/run/redaction.js';
 import { COMMENT_BUDGET } from '../../src/report/pull-request-report.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../emulator/github/index.js';
 import { failedModelRun } from '../../harness/sample-runs.js';

@@ -3,13 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionAdapter } from '../../src/action/core-adapter.js';
-import type { RawInputs } from '../../src/action/inputs.js';
-import { Findings } from '../../src/diagnose/finding.js';
-import { ConfigurationError } from '../../src/errors.js';
-import type { CheckRunRequest, GitHubApi, GitHubSession } from '../../src/report/github-port.js';
+import type { RawInputs } from '../../src/contract/inputs.js';
+import { Findings } from '../../src/run/finding.js';
+import { ConfigurationError } from '../../src/run/errors.js';
+import type { CheckRunRequest, GitHubApi, GitHubSession } from '../../src/action/github-port.js';
 import { publishReport } from '../../src/report/publish-report.js';
-import { Redactor } from '../../src/report/redaction.js';
-import { RunReport } from '../../src/report/run-report.js';
+import { Redactor } from '../../src/run/redaction.js';
+import { RunReport } from '../../src/stages/run-report.js';
 
 const EVENT = {
   name: 'pull_request',

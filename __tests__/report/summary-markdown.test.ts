@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RunReport } from '../../src/report/run-report.js';
+import { RunReport } from '../../src/stages/run-report.js';
 import { SUMMARY_BUDGET, renderSummary } from '../../src/report/summary-markdown.js';
 import { failedModelRun, TRACEBACK } from '../../harness/sample-runs.js';
 

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
-import type { AnnotationTarget, Log } from '../log.js';
-import { readInputs, type RawInputs } from './inputs.js';
-import type { RunnerContext } from '../config/runner-context.js';
-import type { Outputs, TemplateOutput } from './outputs.js';
-import type { GitHubSession } from '../report/github-port.js';
+import type { AnnotationTarget, Log } from '../run/log.js';
+import { readInputs, type RawInputs } from '../contract/inputs.js';
+import type { RunnerContext } from '../contract/runner-context.js';
+import type { Outputs, TemplateOutput } from '../contract/outputs.js';
+import type { GitHubSession } from './github-port.js';
 import { gitHubSession } from './github-api.js';
 
 /**

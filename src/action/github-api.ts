@@ -3,7 +3,7 @@ import {
   type GitHubApi,
   type GitHubEvent,
   type GitHubSession
-} from '../report/github-port.js';
+} from './github-port.js';
 import { readGitHubEvent } from './github-event.js';
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GitHubEvent } from '../report/github-port.js';
+import type { GitHubEvent } from './github-port.js';
 
 /**
  * The run's GitHub event from the runner's environment: repository, commit, pull request number, run URL.

@@ -1,4 +1,4 @@
-import { DeadlineExceededError } from './deadline.js';
+import { DeadlineExceededError } from '../run/deadline.js';
 
 /** ARM's error envelope, `{ error: { code, message, target, details } }`, flattened one level at a time. */
 export interface ArmErrorDetail {

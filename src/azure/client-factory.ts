@@ -3,9 +3,9 @@ import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import type { TokenCredential } from '@azure/core-auth';
-import { ACTION_NAME, ACTION_VERSION } from '../version.js';
-import type { CloudEndpoints } from './clouds.js';
-import type { Deadline } from './deadline.js';
+import { ACTION_NAME, ACTION_VERSION } from '../run/version.js';
+import type { CloudEndpoints } from '../config/clouds.js';
+import type { Deadline } from '../run/deadline.js';
 import { correlationPolicy, deadlinePolicy } from './request-policies.js';
 import { deadlineRetryPolicy, type RetryOptions } from './retry-policy.js';
 

@@ -1,7 +1,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential, ClientAssertionCredential, EnvironmentCredential } from '@azure/identity';
 import type { AuthConfig } from '../config/config.js';
-import type { CloudEndpoints } from './clouds.js';
+import type { CloudEndpoints } from '../config/clouds.js';
 
 /** Asks GitHub for a fresh OIDC ID token with the given audience (in the action: `core.getIDToken`). */
 export type IdTokenSource = (audience: string) => Promise<string>;

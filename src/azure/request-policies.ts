@@ -1,5 +1,5 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { Deadline } from './deadline.js';
+import type { Deadline } from '../run/deadline.js';
 
 /**
  * Sends one correlation id with every request of the run. ARM keeps a client-chosen

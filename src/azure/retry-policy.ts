@@ -4,7 +4,7 @@ import type {
   PipelineResponse,
   SendRequest
 } from '@azure/core-rest-pipeline';
-import { Deadline, DeadlineExceededError, formatDuration } from './deadline.js';
+import { Deadline, DeadlineExceededError, formatDuration } from '../run/deadline.js';
 
 /** Statuses ARM documents as worth retrying: throttling, timeouts and transient server faults. */
 const RETRIABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);

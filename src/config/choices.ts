@@ -1,5 +1,5 @@
-import type { InputName } from '../action/inputs.js';
-import type { ConfigurationProblem } from '../errors.js';
+import type { InputName } from '../contract/inputs.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 
 /**
  * Parses an input that takes one of a few words (case-insensitive), returning the canonical spelling.

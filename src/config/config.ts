@@ -1,4 +1,4 @@
-import type { CloudEndpoints } from '../azure/clouds.js';
+import type { CloudEndpoints } from './clouds.js';
 import type { HealthConfig } from './health-config.js';
 import type { InfraConfig } from './infra-config.js';
 import type { MlConfig } from './ml-config.js';

@@ -1,9 +1,9 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type { InputName, RawInputs } from '../action/inputs.js';
-import type { ConfigurationProblem } from '../errors.js';
-import type { RunnerContext } from './runner-context.js';
+import type { InputName, RawInputs } from '../contract/inputs.js';
+import type { ConfigurationProblem } from '../run/errors.js';
+import type { RunnerContext } from '../contract/runner-context.js';
 import { readWorkspaceFile, type WorkspaceFile } from './workspace-files.js';
 
 /**

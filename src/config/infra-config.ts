@@ -6,13 +6,13 @@ import {
   type ParametersFile,
   type Template
 } from '../arm/index.js';
-import type { InputName, RawInputs } from '../action/inputs.js';
-import type { ConfigurationProblem } from '../errors.js';
-import { defaultDeploymentName, DEPLOYMENT_NAME_PATTERN } from '../infra/deployment-name.js';
+import type { InputName, RawInputs } from '../contract/inputs.js';
+import type { ConfigurationProblem } from '../run/errors.js';
+import { defaultDeploymentName, DEPLOYMENT_NAME_PATTERN } from './deployment-name.js';
 import type { DeletedVaultMode, KeyVaultPolicyMode } from '../keyvault/decide-vaults.js';
 import { parseBoolean, parseChoice } from './choices.js';
 import { parseParametersInput, typeInlineValue } from './parameters-input.js';
-import type { RunnerContext } from './runner-context.js';
+import type { RunnerContext } from '../contract/runner-context.js';
 import { readWorkspaceFile, type WorkspaceFile } from './workspace-files.js';
 
 /** The infra stage's configuration: the template, its parameters, and how Key Vaults are treated. */

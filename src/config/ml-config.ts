@@ -1,10 +1,10 @@
-import { MODEL_DEPLOYMENT_INPUTS, type RawInputs } from '../action/inputs.js';
-import type { ConfigurationProblem } from '../errors.js';
-import { applyMlOverrides, type MlInputOverrides } from '../ml/ml-overrides.js';
-import type { DeploymentSpec, EndpointSpec } from '../ml/ml-specs.js';
-import { parseDeploymentYaml, parseEndpointYaml, type Parsed } from '../ml/ml-yaml.js';
+import { MODEL_DEPLOYMENT_INPUTS, type RawInputs } from '../contract/inputs.js';
+import type { ConfigurationProblem } from '../run/errors.js';
+import { applyMlOverrides, type MlInputOverrides } from './azml/ml-overrides.js';
+import type { DeploymentSpec, EndpointSpec } from './ml-specs.js';
+import { parseDeploymentYaml, parseEndpointYaml, type Parsed } from './azml/ml-yaml.js';
 import { parseBoolean, parseChoice } from './choices.js';
-import type { RunnerContext } from './runner-context.js';
+import type { RunnerContext } from '../contract/runner-context.js';
 import { parseHttpsUrl } from './validators.js';
 import { readWorkspaceFile } from './workspace-files.js';
 

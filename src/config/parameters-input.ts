@@ -1,4 +1,4 @@
-import type { ConfigurationProblem } from '../errors.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 
 /** The `parameters` input, split into files and inline `name=value` overrides (which win). */
 export interface ParametersInput {

@@ -1,6 +1,6 @@
-import type { InputName, RawInputs } from '../action/inputs.js';
-import { cloudFor } from '../azure/clouds.js';
-import { ProblemList } from '../errors.js';
+import type { InputName, RawInputs } from '../contract/inputs.js';
+import { cloudFor } from './clouds.js';
+import { ProblemList } from '../run/errors.js';
 import type { ActionConfig } from './config.js';
 import { offlineProblems } from '../infra/plan-infra.js';
 import { loadHealthConfig } from './health-config.js';
@@ -8,7 +8,7 @@ import { loadInfraConfig } from './infra-config.js';
 import { loadMlConfig } from './ml-config.js';
 import { loadReportingConfig } from './reporting-config.js';
 import { loadTargetConfig, parseTargetKind } from './target-config.js';
-import type { RunnerContext } from './runner-context.js';
+import type { RunnerContext } from '../contract/runner-context.js';
 import {
   checkGuid,
   checkResourceGroupName,

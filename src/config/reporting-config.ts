@@ -1,5 +1,5 @@
-import type { RawInputs } from '../action/inputs.js';
-import type { ConfigurationProblem } from '../errors.js';
+import type { RawInputs } from '../contract/inputs.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 import { parseBoolean } from './choices.js';
 
 /** Where the report goes besides the job summary and annotations: the pull request and GitHub's records. */

@@ -1,13 +1,13 @@
-import { MODEL_DEPLOYMENT_INPUTS, type RawInputs } from '../action/inputs.js';
-import type { ConfigurationProblem } from '../errors.js';
+import { MODEL_DEPLOYMENT_INPUTS, type RawInputs } from '../contract/inputs.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 import {
   AZMLINFSRV_INSTALL,
   findInferenceServerCommand,
   findPython
-} from '../local/inference-server-command.js';
+} from './inference-server-command.js';
 import { parseChoice } from './choices.js';
 import type { MlConfig } from './ml-config.js';
-import type { RunnerContext } from './runner-context.js';
+import type { RunnerContext } from '../contract/runner-context.js';
 
 /** Where the model runs: in Azure (managed or Kubernetes online endpoint), or on the runner itself. */
 export type TargetKind = 'azure' | 'local';

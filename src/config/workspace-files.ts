@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { InputName } from '../action/inputs.js';
-import type { ConfigurationProblem } from '../errors.js';
+import type { InputName } from '../contract/inputs.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 
 /** Files larger than this are refused: no template, parameter or YAML file a user writes comes near it. */
 export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;

@@ -1,8 +1,8 @@
-import type { StageName } from '../stages/stage.js';
+import type { StageName } from '../run/stage.js';
 import { accessEntries } from './access-entries.js';
 import { containerEntries } from './container-entries.js';
 import type { FailureFacts } from './failure-facts.js';
-import { RANK, type Evidence, type Finding, type FindingLocation } from './finding.js';
+import { RANK, type Evidence, type Finding, type FindingLocation } from '../run/finding.js';
 import { genericEntries } from './generic-entries.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { imageEntries } from './image-entries.js';

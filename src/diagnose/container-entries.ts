@@ -1,10 +1,10 @@
-import { innermostUserFrame } from '../local/python-traceback.js';
-import { parseInitFailure, type InitFailure } from '../local/init-failure.js';
+import { innermostUserFrame } from '../scoring-script/python-traceback.js';
+import { parseInitFailure, type InitFailure } from '../scoring-script/init-failure.js';
 import type { CatalogueEntry, Explanation } from './catalogue.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { findCode, messagesOf, type FailureFacts } from './failure-facts.js';
-import type { Evidence, FindingLocation } from './finding.js';
-import { safeForFence, tail } from './log-excerpt.js';
+import type { Evidence, FindingLocation } from '../run/finding.js';
+import { safeForFence, tail } from '../scoring-script/log-excerpt.js';
 import {
   compareModelPath,
   describeMismatch,
@@ -12,7 +12,7 @@ import {
   openedPath,
   type ModelPathMismatch
 } from './model-listing.js';
-import { repositoryPath } from './repository-path.js';
+import { repositoryPath } from '../scoring-script/repository-path.js';
 
 const CRASH_CODES = [
   'ResourceNotReady',

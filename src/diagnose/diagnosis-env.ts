@@ -1,6 +1,6 @@
 import type { FailedResourceReport } from '../infra/infra-result.js';
-import type { LocalPath } from '../ml/ml-specs.js';
-import type { FindingLocation } from './finding.js';
+import type { LocalPath } from '../config/ml-specs.js';
+import type { FindingLocation } from '../run/finding.js';
 
 /** A text file of the repository the failure may point into (the conda file, the template). */
 export interface RepositoryText {

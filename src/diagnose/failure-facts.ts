@@ -1,7 +1,7 @@
 import { AzureOperationError, flattenDetails, type ArmErrorDetail } from '../azure/azure-error.js';
-import { DeadlineExceededError } from '../azure/deadline.js';
+import { DeadlineExceededError } from '../run/deadline.js';
 import { TemplateDeploymentFailedError, type FailedOperation } from '../infra/arm-deployment.js';
-import type { StageName } from '../stages/stage.js';
+import type { StageName } from '../run/stage.js';
 
 /** The last lines of an online deployment's container logs (`getLogs`), already redacted. */
 export interface ContainerLogs {

@@ -1,7 +1,7 @@
 import { missingResource } from './arm-messages.js';
 import type { CatalogueEntry } from './catalogue.js';
 import { findCode, type FailureFacts } from './failure-facts.js';
-import type { Evidence } from './finding.js';
+import type { Evidence } from '../run/finding.js';
 import { resourceLocation } from './template-entries.js';
 
 function azureEvidence(facts: FailureFacts): Evidence[] {

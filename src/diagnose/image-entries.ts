@@ -2,8 +2,8 @@ import { BUILD_FAILURE_LINE, buildFailure, buildLogLocation, lineOfPackage } fro
 import type { CatalogueEntry, Explanation } from './catalogue.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { findCode, messagesOf, type FailureFacts } from './failure-facts.js';
-import type { Evidence, FindingLocation } from './finding.js';
-import { highlightedTail } from './log-excerpt.js';
+import type { Evidence, FindingLocation } from '../run/finding.js';
+import { highlightedTail } from '../scoring-script/log-excerpt.js';
 
 const IMAGE_STAGES = ['environment', 'deployment'] as const;
 

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { editDistance } from '../ml/closest-name.js';
-import type { LocalPath } from '../ml/ml-specs.js';
+import { editDistance } from '../run/closest-name.js';
+import type { LocalPath } from '../config/ml-specs.js';
 import type { ModelFiles } from './diagnosis-env.js';
 
 /** At most this many files are listed: a model folder of thousands of shards says enough in 200. */

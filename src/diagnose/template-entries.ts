@@ -1,7 +1,7 @@
 import type { CatalogueEntry, Explanation } from './catalogue.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { findCode, type FailureFacts } from './failure-facts.js';
-import type { FindingLocation } from './finding.js';
+import type { FindingLocation } from '../run/finding.js';
 
 /** Where a failed resource is declared: the infra stage's located report, else the template walk. */
 export function resourceLocation(facts: FailureFacts, env: DiagnosisEnv): FindingLocation | undefined {

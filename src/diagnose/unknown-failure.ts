@@ -1,8 +1,8 @@
 import type { Explanation } from './catalogue.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import type { FailureFacts } from './failure-facts.js';
-import type { Evidence } from './finding.js';
-import { tail } from './log-excerpt.js';
+import type { Evidence } from '../run/finding.js';
+import { tail } from '../scoring-script/log-excerpt.js';
 
 /**
  * A failure no catalogue entry recognises still says everything there is to say: stage, operation, code,

@@ -1,4 +1,4 @@
-import type { DeploymentSpec } from '../ml/ml-specs.js';
+import type { DeploymentSpec } from '../config/ml-specs.js';
 import type { CapacitySettings } from './scoring-target.js';
 
 /** Azure's default target utilization when a deployment does not set one. */

@@ -1,7 +1,7 @@
-import { RANK, type Evidence, type Finding } from '../diagnose/finding.js';
-import { diagnoseScoringResponse, type ScoringSituation } from '../diagnose/scoring.js';
-import { describeScriptFailure, type ScriptFailure } from '../ml/init-traceback.js';
-import type { StageName } from '../stages/stage.js';
+import { RANK, type Evidence, type Finding } from '../run/finding.js';
+import { diagnoseScoringResponse, type ScoringSituation } from './scoring-diagnosis.js';
+import { describeScriptFailure, type ScriptFailure } from '../scoring-script/init-traceback.js';
+import type { StageName } from '../run/stage.js';
 import type { HealthReport } from './health-report.js';
 import type { ProbedRequest } from './health-verdict.js';
 import type { AnswerKind } from './scoring-response.js';

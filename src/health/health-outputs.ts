@@ -1,4 +1,4 @@
-import type { Outputs } from '../action/outputs.js';
+import type { Outputs } from '../contract/outputs.js';
 import { healthReportJson, type HealthReport } from './health-report.js';
 
 /**

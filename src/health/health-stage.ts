@@ -2,7 +2,7 @@ import { azureCall } from '../azure/azure-error.js';
 import { readEndpoint } from '../ml/endpoint-stage.js';
 import { mlScope, type MlScope } from '../ml/ml-workspace.js';
 import { describeTraffic } from '../ml/traffic-plan.js';
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import { deploymentCapacity } from './deployment-capacity.js';
 import { HealthGateFailedError } from './health-gate-failure.js';
 import { runHealthGate } from './health-gate.js';

@@ -6,7 +6,7 @@ import type {
   WhatIfChange
 } from '@azure/arm-resourcesdeployments';
 import { azureCall, azureLroCall, AzureOperationError, type ArmErrorDetail } from '../azure/azure-error.js';
-import type { Deadline } from '../azure/deadline.js';
+import type { Deadline } from '../run/deadline.js';
 
 /** What one template deployment sends to ARM. */
 export interface DeploymentRequest {

@@ -1,5 +1,5 @@
 import type { DeploymentContext } from '../arm/index.js';
-import type { RunContext } from '../stages/stage.js';
+import type { RunContext } from '../run/stage.js';
 
 /**
  * What ARM's deployment functions (`subscription()`, `resourceGroup()`, `deployment()`) return for this run's

@@ -5,7 +5,7 @@ import {
   type JsonPath,
   type Template
 } from '../arm/index.js';
-import type { ConfigurationProblem } from '../errors.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 
 /**
  * Every template expression that does not parse, with its file and line: refused before any request, rather

@@ -1,4 +1,4 @@
-import type { Outputs } from '../action/outputs.js';
+import type { Outputs } from '../contract/outputs.js';
 import type { InfraResult } from './infra-result.js';
 import { publicOutputsJson } from './template-outputs.js';
 

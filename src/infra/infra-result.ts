@@ -1,4 +1,4 @@
-import type { TemplateOutput } from '../action/outputs.js';
+import type { TemplateOutput } from '../contract/outputs.js';
 import type { VaultAction } from '../keyvault/vault-plan.js';
 import type { ChangeOverview } from './what-if-changes.js';
 

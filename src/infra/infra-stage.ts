@@ -1,10 +1,10 @@
-import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
+import { ConfigurationError, type ConfigurationProblem } from '../run/errors.js';
 import { applyPolicyOperation } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
 import { verifyAndRestorePolicies, type PolicyVerification } from '../keyvault/verify-policies.js';
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import {
   runDeployment,
   TemplateDeploymentFailedError,
@@ -13,7 +13,7 @@ import {
   whatIfDeployment,
   type DeploymentRequest
 } from './arm-deployment.js';
-import { decideVaults, nameVaults, type NamedVault } from './guard-vaults.js';
+import { decideVaults, nameVaults, type NamedVault } from '../keyvault/guard-vaults.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';

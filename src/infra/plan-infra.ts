@@ -11,7 +11,7 @@ import {
   type WalkResult
 } from '../arm/index.js';
 import type { InfraConfig } from '../config/infra-config.js';
-import type { ConfigurationProblem } from '../errors.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 import type { VaultInstance, VaultNode } from '../keyvault/vault-plan.js';
 import { expressionSyntaxProblems } from './expression-syntax.js';
 

@@ -1,4 +1,4 @@
-import type { TemplateOutput } from '../action/outputs.js';
+import type { TemplateOutput } from '../contract/outputs.js';
 
 /**
  * Turns a deployment's `outputs` (`{ name: { type, value } }`) into step outputs: strings as they are, other

@@ -1,6 +1,6 @@
 import type { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { azureCall, AzureOperationError } from '../azure/azure-error.js';
-import type { Deadline } from '../azure/deadline.js';
+import type { Deadline } from '../run/deadline.js';
 import { describePrincipal, missingGrants, principalKey, type AccessPolicyEntry } from './access-policies.js';
 import type { VaultDecision } from './vault-plan.js';
 import { readVaultState } from './vault-state.js';

@@ -9,7 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseInitFailure, type InitFailure } from './init-failure.js';
+import { parseInitFailure, type InitFailure } from '../scoring-script/init-failure.js';
 
 export interface LocalServerOptions {
   /** The Python interpreter; default `python3` (`python` on Windows). */

@@ -1,8 +1,8 @@
 import { runHealthGate } from '../health/health-gate.js';
 import { describeHealth } from '../health/health-report.js';
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import { startingLocalRun } from './local-result.js';
-import { ScoringScriptError } from './scoring-script-error.js';
+import { ScoringScriptError } from '../scoring-script/scoring-script-error.js';
 import {
   describeServer,
   localRunSpec,

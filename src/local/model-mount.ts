@@ -1,7 +1,7 @@
 import { copyFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LocalPath } from '../ml/ml-specs.js';
+import type { LocalPath } from '../config/ml-specs.js';
 
 /** The folder a local run passes as AZUREML_MODEL_DIR; `dispose` removes it (never the model itself). */
 export interface ModelMount {

@@ -1,10 +1,10 @@
 import type { HealthSample } from '../config/health-config.js';
-import { RANK } from '../diagnose/finding.js';
+import { RANK } from '../run/finding.js';
 import { postScoring } from '../health/scoring-client.js';
 import { judgeAnswer } from '../health/scoring-response.js';
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import { startingLocalRun, type LocalRunResult } from './local-result.js';
-import { ScoringScriptError } from './scoring-script-error.js';
+import { ScoringScriptError } from '../scoring-script/scoring-script-error.js';
 import { localRunSpec, settledLogs, startScoringScript, type RunningScript } from './scoring-script-run.js';
 import { runFailureFinding } from './script-findings.js';
 

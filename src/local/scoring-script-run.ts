@@ -1,7 +1,7 @@
 import type { ActionConfig } from '../config/config.js';
 import type { InferenceServerChoice } from '../config/target-config.js';
-import type { LocalPath } from '../ml/ml-specs.js';
-import type { RunContext, StageName } from '../stages/stage.js';
+import type { LocalPath } from '../config/ml-specs.js';
+import type { RunContext, StageName } from '../run/stage.js';
 import {
   LocalServerStartError,
   startLocalServer,
@@ -9,7 +9,7 @@ import {
   type LocalServerOptions
 } from './local-server.js';
 import { mountModel, type ModelMount } from './model-mount.js';
-import { ScoringScriptError } from './scoring-script-error.js';
+import { ScoringScriptError } from '../scoring-script/scoring-script-error.js';
 import {
   gpuFinding,
   missingPackage,

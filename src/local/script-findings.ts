@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { RANK, type Evidence, type Finding, type FindingLocation } from '../diagnose/finding.js';
-import type { LocalPath } from '../ml/ml-specs.js';
-import { scriptFailureFromLog } from '../ml/init-traceback.js';
-import type { StageName } from '../stages/stage.js';
-import type { InitFailure } from './init-failure.js';
+import { RANK, type Evidence, type Finding, type FindingLocation } from '../run/finding.js';
+import type { LocalPath } from '../config/ml-specs.js';
+import { scriptFailureFromLog } from '../scoring-script/init-traceback.js';
+import type { StageName } from '../run/stage.js';
+import type { InitFailure } from '../scoring-script/init-failure.js';
 
 /** The scoring script as a local run knows it: the code folder and the script's path inside it. */
 export interface ScriptFiles {

@@ -1,6 +1,6 @@
 import { azureCall, AzureOperationError } from '../azure/azure-error.js';
 import type { AssetVersionReport } from './ml-result.js';
-import type { RegisteredAsset } from './ml-specs.js';
+import type { RegisteredAsset } from '../config/ml-specs.js';
 import type { MlScope } from './ml-workspace.js';
 
 /** The three asset kinds the deployment references, as their REST collections are named. */

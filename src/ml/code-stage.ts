@@ -1,4 +1,4 @@
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import { resolveRegistered } from './asset-versions.js';
 import { mlScope, readWorkspace } from './ml-workspace.js';
 import { describeAsset, ensureUploadedAsset } from './uploaded-asset.js';

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { isInside } from './local-paths.js';
+import { isInside } from '../config/azml/local-paths.js';
 
 /** One file of an asset, as it will be uploaded. */
 export interface ManifestFile {

@@ -1,6 +1,6 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { createHash } from 'node:crypto';
-import type { DeploymentSpec, ProbeSettings } from './ml-specs.js';
+import type { DeploymentSpec, ProbeSettings } from '../config/ml-specs.js';
 
 /** The versions a deployment runs, registered by the asset stages. */
 export interface DeployedAssets {

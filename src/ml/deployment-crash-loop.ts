@@ -1,5 +1,5 @@
 import { AzureOperationError } from '../azure/azure-error.js';
-import type { CrashLoop } from '../diagnose/crash-loop-watch.js';
+import type { CrashLoop } from './crash-loop-watch.js';
 
 /** The code the stage reports when it stopped waiting for a crash-looping deployment, as Kubernetes names it. */
 export const CRASH_LOOP_CODE = 'DeploymentCrashLoopBackOff';

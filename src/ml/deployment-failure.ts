@@ -1,6 +1,6 @@
 import { AzureOperationError, flattenDetails } from '../azure/azure-error.js';
 import type { ContainerLogs } from '../diagnose/failure-facts.js';
-import { describeScriptFailure, type ScriptFailure } from './init-traceback.js';
+import { describeScriptFailure, type ScriptFailure } from '../scoring-script/init-traceback.js';
 
 /**
  * A new online deployment that ended in `Failed`. The operation itself was accepted (its last response is an

@@ -1,12 +1,12 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { azureCall, AzureOperationError } from '../azure/azure-error.js';
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import { deploymentBody, onlineDeploymentName } from './deployment-body.js';
 import { OnlineDeploymentFailedError } from './deployment-failure.js';
 import { createOnlineDeployment, waitWhileInProgress } from './deployment-wait.js';
-import { readContainerLogs } from '../diagnose/container-logs.js';
+import { readContainerLogs } from './container-logs.js';
 import type { ContainerLogs } from '../diagnose/failure-facts.js';
-import { scriptFailureFromLog, type ScriptFailure } from './init-traceback.js';
+import { scriptFailureFromLog, type ScriptFailure } from '../scoring-script/init-traceback.js';
 import { readEndpoint } from './endpoint-stage.js';
 import { mlScope, readWorkspace, type MlScope } from './ml-workspace.js';
 import { describeTraffic } from './traffic-plan.js';

@@ -1,14 +1,14 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { azureLroCall } from '../azure/azure-error.js';
-import { formatDuration } from '../azure/deadline.js';
+import { formatDuration } from '../run/deadline.js';
 import {
   waitUnlessCrashLooping,
   WATCH_INTERVAL_MS,
   type CrashLoop,
   type CrashLoopWatchOptions
-} from '../diagnose/crash-loop-watch.js';
-import type { RunContext } from '../stages/stage.js';
+} from './crash-loop-watch.js';
+import type { RunContext } from '../run/stage.js';
 import { DeploymentCrashLoopError } from './deployment-crash-loop.js';
 import { POLL_INTERVAL_MS } from './endpoint-stage.js';
 import type { MlScope } from './ml-workspace.js';

@@ -1,8 +1,8 @@
 import type { OnlineEndpoint } from '@azure/arm-machinelearning';
 import { azureCall, azureLroCall, AzureOperationError } from '../azure/azure-error.js';
-import { ConfigurationError } from '../errors.js';
-import type { RunContext, Stage } from '../stages/stage.js';
-import type { EndpointSpec } from './ml-specs.js';
+import { ConfigurationError } from '../run/errors.js';
+import type { RunContext, Stage } from '../run/stage.js';
+import type { EndpointSpec } from '../config/ml-specs.js';
 import { mlScope, readWorkspace, type MlScope } from './ml-workspace.js';
 
 /** How often a long-running ML operation is polled when Azure does not say (Retry-After). */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import { ensureVersion, resolveRegistered } from './asset-versions.js';
 import type { AssetVersionReport } from './ml-result.js';
-import type { InlineEnvironment } from './ml-specs.js';
+import type { InlineEnvironment } from '../config/ml-specs.js';
 import { mlScope, readWorkspace, type MlScope } from './ml-workspace.js';
 import { describeAsset } from './uploaded-asset.js';
 

@@ -1,4 +1,4 @@
-import type { Outputs } from '../action/outputs.js';
+import type { Outputs } from '../contract/outputs.js';
 import type { MlResult } from './ml-result.js';
 
 /** The declared step outputs of the model stages; empty when they did not run, partial when one failed. */

@@ -2,8 +2,8 @@ import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning'
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { azureCall } from '../azure/azure-error.js';
 import type { MlConfig } from '../config/ml-config.js';
-import type { RunContext } from '../stages/stage.js';
-import { ACTION_NAME, ACTION_VERSION } from '../version.js';
+import type { RunContext } from '../run/stage.js';
+import { ACTION_NAME, ACTION_VERSION } from '../run/version.js';
 import { createBlobServiceClient } from './blob-client.js';
 import type { MlResult } from './ml-result.js';
 

@@ -1,6 +1,6 @@
 import type { OnlineEndpoint } from '@azure/arm-machinelearning';
 import { azureCall, azureLroCall } from '../azure/azure-error.js';
-import type { RunContext, Stage } from '../stages/stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 import { POLL_INTERVAL_MS, readEndpoint } from './endpoint-stage.js';
 import { mlScope, type MlScope } from './ml-workspace.js';
 import { describeTraffic, planTraffic, sameTraffic, type TrafficMap } from './traffic-plan.js';

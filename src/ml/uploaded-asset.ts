@@ -1,10 +1,10 @@
-import type { RunContext } from '../stages/stage.js';
+import type { RunContext } from '../run/stage.js';
 import { ensureVersion, type AssetKind } from './asset-versions.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../run/errors.js';
 import { ContentHashError, hashContent, type ContentManifest } from './content-hash.js';
 import { datastoreUri } from './datastore-uri.js';
 import type { AssetVersionReport } from './ml-result.js';
-import type { LocalPath } from './ml-specs.js';
+import type { LocalPath } from '../config/ml-specs.js';
 import { openDefaultDatastore, readWorkspace, type MlScope } from './ml-workspace.js';
 import { assetBlobPath, uploadContent } from './upload.js';
 

@@ -1,7 +1,7 @@
-import type { Log } from '../log.js';
-import type { StageResults } from '../stages/stage.js';
-import type { GitHubApi, GitHubEvent } from './github-port.js';
-import type { RunReport } from './run-report.js';
+import type { Log } from '../run/log.js';
+import type { StageResults } from '../run/stage.js';
+import type { GitHubApi, GitHubEvent } from '../action/github-port.js';
+import type { RunReport } from '../stages/run-report.js';
 
 /** What the deployment record is built from. */
 export interface DeploymentRecordInput {

@@ -1,4 +1,4 @@
-import type { Evidence, Finding, Findings } from '../diagnose/finding.js';
+import type { Evidence, Finding, Findings } from '../run/finding.js';
 import { codeBlock, escapeHtml, fileReference } from './markdown-text.js';
 import { tailWithin, type EvidenceLimit, type ReportBlock } from './report-budget.js';
 

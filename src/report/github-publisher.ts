@@ -1,5 +1,5 @@
-import type { Log } from '../log.js';
-import { GitHubApiError, type GitHubApi, type GitHubEvent, type GitHubSession } from './github-port.js';
+import type { Log } from '../run/log.js';
+import { GitHubApiError, type GitHubApi, type GitHubEvent, type GitHubSession } from '../action/github-port.js';
 import {
   checkName,
   checkTitle,

@@ -1,13 +1,13 @@
 import type { ActionAdapter } from '../action/core-adapter.js';
 import { loadReportingConfig } from '../config/reporting-config.js';
-import { Findings, redactFinding } from '../diagnose/finding.js';
-import type { StageResults } from '../stages/stage.js';
+import { Findings, redactFinding } from '../run/finding.js';
+import type { StageResults } from '../run/stage.js';
 import type { ReportLinks } from './findings-markdown.js';
-import type { GitHubEvent } from './github-port.js';
+import type { GitHubEvent } from '../action/github-port.js';
 import { publishToGitHub } from './github-publisher.js';
-import type { Redactor } from './redaction.js';
+import type { Redactor } from '../run/redaction.js';
 import { reportSubject } from './report-subject.js';
-import type { RunReport } from './run-report.js';
+import type { RunReport } from '../stages/run-report.js';
 import { renderSummary } from './summary-markdown.js';
 
 /** Everything the report layer shows, gathered once the stages are done (or failed). */

@@ -1,11 +1,11 @@
-import type { Findings } from '../diagnose/finding.js';
-import type { StageResults } from '../stages/stage.js';
+import type { Findings } from '../run/finding.js';
+import type { StageResults } from '../run/stage.js';
 import { findingBlocks, type ReportLinks } from './findings-markdown.js';
 import { renderHealthSummary } from './health-summary.js';
 import { firstSentence } from './markdown-text.js';
 import { ALWAYS_KEPT, characters, fitReport, type Budget, type ReportBlock } from './report-budget.js';
 import type { ReportSubject } from './report-subject.js';
-import type { RunReport } from './run-report.js';
+import type { RunReport } from '../stages/run-report.js';
 import { renderStageTable } from './stage-table.js';
 import { whatWentWrong } from './summary-markdown.js';
 import { renderVerdict } from './verdict.js';

@@ -1,4 +1,4 @@
-import type { GitHubApi } from './github-port.js';
+import type { GitHubApi } from '../action/github-port.js';
 
 /**
  * The GitHub API with every text it sends passed through `redact` first. The runner masks secrets in the log

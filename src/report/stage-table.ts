@@ -1,6 +1,6 @@
-import { formatDuration } from '../azure/deadline.js';
+import { formatDuration } from '../run/deadline.js';
 import { firstSentence, tableCell } from './markdown-text.js';
-import type { FailureRecord, StageRecord, StageStatus } from './run-report.js';
+import type { FailureRecord, StageRecord, StageStatus } from '../stages/run-report.js';
 
 export const STATUS_ICON: Record<StageStatus, string> = { succeeded: '✅', failed: '❌', 'not run': '⏭️' };
 

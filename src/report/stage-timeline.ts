@@ -1,6 +1,6 @@
-import { formatDuration } from '../azure/deadline.js';
+import { formatDuration } from '../run/deadline.js';
 import { codeBlock } from './markdown-text.js';
-import type { StageRecord } from './run-report.js';
+import type { StageRecord } from '../stages/run-report.js';
 
 /**
  * A picture of where the run's time went, one bar per stage on a shared time axis.

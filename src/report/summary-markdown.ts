@@ -1,6 +1,6 @@
-import type { Findings } from '../diagnose/finding.js';
-import { describeProblem } from '../errors.js';
-import type { StageName, StageResults } from '../stages/stage.js';
+import type { Findings } from '../run/finding.js';
+import { describeProblem } from '../run/errors.js';
+import type { StageName, StageResults } from '../run/stage.js';
 import { findingBlocks, type ReportLinks } from './findings-markdown.js';
 import { renderHealthSummary } from './health-summary.js';
 import { renderInfraSummary } from './infra-summary.js';
@@ -8,7 +8,7 @@ import { renderLocalSummary } from './local-summary.js';
 import { codeBlock } from './markdown-text.js';
 import { renderMlSummary } from './ml-summary.js';
 import { ALWAYS_KEPT, fitReport, utf8Bytes, type Budget, type ReportBlock } from './report-budget.js';
-import type { RunReport } from './run-report.js';
+import type { RunReport } from '../stages/run-report.js';
 import { renderStageTable } from './stage-table.js';
 import { renderTimeline } from './stage-timeline.js';
 import { renderVerdict } from './verdict.js';

@@ -1,7 +1,7 @@
-import { formatDuration } from '../azure/deadline.js';
+import { formatDuration } from '../run/deadline.js';
 import { describeTraffic } from '../ml/traffic-plan.js';
-import type { StageResults } from '../stages/stage.js';
-import type { RunReport } from './run-report.js';
+import type { StageResults } from '../run/stage.js';
+import type { RunReport } from '../stages/run-report.js';
 
 /**
  * The first lines of every report: did it work, and if not, which stage failed — then what was deployed

@@ -10,7 +10,7 @@ import { trafficStage } from '../ml/traffic-stage.js';
 import { localDeploymentStage } from '../local/local-stage.js';
 import { preflightStage } from '../local/preflight-stage.js';
 import { resourceGroupStage } from './resource-group.js';
-import type { Stage } from './stage.js';
+import type { Stage } from '../run/stage.js';
 
 /**
  * The stages this configuration needs, in order. The model stages follow the infra stage, which may create

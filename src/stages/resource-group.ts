@@ -1,6 +1,6 @@
 import { azureCall, AzureOperationError } from '../azure/azure-error.js';
-import { ConfigurationError } from '../errors.js';
-import type { RunContext, Stage } from './stage.js';
+import { ConfigurationError } from '../run/errors.js';
+import type { RunContext, Stage } from '../run/stage.js';
 
 /**
  * Makes sure the target resource group exists. An existing group is left exactly as it is (a re-run writes

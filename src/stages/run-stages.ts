@@ -1,7 +1,7 @@
-import { diagnoseFailure } from '../diagnose/diagnose-failure.js';
-import { RecentLog } from '../diagnose/recent-log.js';
-import type { RunReport } from '../report/run-report.js';
-import type { RunContext, Stage } from './stage.js';
+import { diagnoseFailure } from './diagnose-failure.js';
+import { RecentLog } from './recent-log.js';
+import type { RunReport } from './run-report.js';
+import type { RunContext, Stage } from '../run/stage.js';
 
 /**
  * Runs the stages in order, timing each and recording its outcome. The first failure is recorded against

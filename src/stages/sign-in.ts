@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { CredentialChain } from '../azure/credential-chain.js';
-import type { RunContext, Stage } from './stage.js';
+import type { RunContext, Stage } from '../run/stage.js';
 
 /**
  * Gets the first ARM token before any Azure request, so a sign-in problem is reported as such (with the fix)
