@@ -1,5 +1,5 @@
 import { Findings, RANK, type Finding } from '../src/run/finding.js';
-import type { StageResults } from '../src/run/stage.js';
+import type { StageResults } from '../src/stages/run-context.js';
 import { RunReport } from '../src/stages/run-report.js';
 
 /** A traceback as the stand-in's inference server logs it for a broken init(). */

@@ -10,7 +10,7 @@ import { RunReport } from './stages/run-report.js';
 import { planStages } from './stages/plan-stages.js';
 import { runStages } from './stages/run-stages.js';
 import { signInStage } from './stages/sign-in.js';
-import type { StageResults } from './run/stage.js';
+import type { StageResults } from './stages/run-context.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
 import { mlOutputs } from './ml/ml-outputs.js';

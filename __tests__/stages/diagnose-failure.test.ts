@@ -9,7 +9,7 @@ import { RecentLog } from '../../src/stages/recent-log.js';
 import { ConfigurationError } from '../../src/run/errors.js';
 import type { Log } from '../../src/run/log.js';
 import { Redactor } from '../../src/run/redaction.js';
-import type { RunContext } from '../../src/run/stage.js';
+import type { RunContext } from '../../src/stages/run-context.js';
 
 function recordingLog(): Log & { lines: string[] } {
   const lines: string[] = [];

@@ -9,13 +9,17 @@ import {
 import type { InputName, RawInputs } from '../contract/inputs.js';
 import type { ConfigurationProblem } from '../run/errors.js';
 import { defaultDeploymentName, DEPLOYMENT_NAME_PATTERN } from './deployment-name.js';
-import type { DeletedVaultMode, KeyVaultPolicyMode } from '../keyvault/decide-vaults.js';
 import { parseBoolean, parseChoice } from './choices.js';
 import { parseParametersInput, typeInlineValue } from './parameters-input.js';
 import type { RunnerContext } from '../contract/runner-context.js';
 import { readWorkspaceFile, type WorkspaceFile } from './workspace-files.js';
 
 /** The infra stage's configuration: the template, its parameters, and how Key Vaults are treated. */
+/** What the guard does with an existing vault's access policies (`key-vault-policy`). */
+export type KeyVaultPolicyMode = 'preserve' | 'skip-existing' | 'off';
+/** What the guard does when a vault's name is held by a soft-deleted vault (`deleted-vault`). */
+export type DeletedVaultMode = 'fail' | 'recover';
+
 export interface InfraConfig {
   templateFile: WorkspaceFile;
   template: Template;

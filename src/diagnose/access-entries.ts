@@ -1,5 +1,5 @@
 import { missingPermission, quotaShortfall, roleFor, unregisteredNamespace } from './arm-messages.js';
-import type { CatalogueEntry } from './catalogue.js';
+import type { CatalogueEntry } from './explanation.js';
 import { findCode, type FailureFacts } from './failure-facts.js';
 import { resourceLocation } from './template-entries.js';
 

@@ -1,6 +1,6 @@
 import { innermostUserFrame } from '../scoring-script/python-traceback.js';
 import { parseInitFailure, type InitFailure } from '../scoring-script/init-failure.js';
-import type { CatalogueEntry, Explanation } from './catalogue.js';
+import type { CatalogueEntry, Explanation } from './explanation.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { findCode, messagesOf, type FailureFacts } from './failure-facts.js';
 import type { Evidence, FindingLocation } from '../run/finding.js';

@@ -1,5 +1,5 @@
 import { missingResource } from './arm-messages.js';
-import type { CatalogueEntry } from './catalogue.js';
+import type { CatalogueEntry } from './explanation.js';
 import { findCode, type FailureFacts } from './failure-facts.js';
 import type { Evidence } from '../run/finding.js';
 import { resourceLocation } from './template-entries.js';

@@ -1,5 +1,5 @@
 import { BUILD_FAILURE_LINE, buildFailure, buildLogLocation, lineOfPackage } from './build-log.js';
-import type { CatalogueEntry, Explanation } from './catalogue.js';
+import type { CatalogueEntry, Explanation } from './explanation.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { findCode, messagesOf, type FailureFacts } from './failure-facts.js';
 import type { Evidence, FindingLocation } from '../run/finding.js';

@@ -1,4 +1,4 @@
-import type { CatalogueEntry, Explanation } from './catalogue.js';
+import type { CatalogueEntry, Explanation } from './explanation.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import { codesOf, messagesOf, type FailureFacts } from './failure-facts.js';
 import { resourceLocation } from './template-entries.js';

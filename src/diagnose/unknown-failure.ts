@@ -1,4 +1,4 @@
-import type { Explanation } from './catalogue.js';
+import type { Explanation } from './explanation.js';
 import type { DiagnosisEnv } from './diagnosis-env.js';
 import type { FailureFacts } from './failure-facts.js';
 import type { Evidence } from '../run/finding.js';

@@ -2,7 +2,8 @@ import { azureCall } from '../azure/azure-error.js';
 import { readEndpoint } from '../ml/endpoint-stage.js';
 import { mlScope, type MlScope } from '../ml/ml-workspace.js';
 import { describeTraffic } from '../ml/traffic-plan.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { HealthContext } from './health-context.js';
 import { deploymentCapacity } from './deployment-capacity.js';
 import { HealthGateFailedError } from './health-gate-failure.js';
 import { runHealthGate } from './health-gate.js';
@@ -17,10 +18,10 @@ const SERVER_LOG_LINES = 200;
  * to the new deployment only (`azureml-model-deployment`), with the endpoint's key or token. An unhealthy
  * deployment fails the run here, so the traffic stage does not run and the deployments that served keep serving.
  */
-export const healthStage: Stage = {
+export const healthStage: Stage<HealthContext> = {
   name: 'health',
   title: 'Health',
-  async run(context: RunContext): Promise<string> {
+  async run(context: HealthContext): Promise<string> {
     // Planned only with `sample-request` (plan-stages.ts).
     const settings = context.config.health!;
     const scope = mlScope(context);
@@ -54,7 +55,7 @@ export const healthStage: Stage = {
 
 /** The endpoint's scoring URI, with its key (auth mode key) or token (aml_token), masked as it arrives. */
 async function deploymentTarget(
-  context: RunContext,
+  context: HealthContext,
   scope: MlScope,
   deployment: string
 ): Promise<ScoringTarget> {

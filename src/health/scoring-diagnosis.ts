@@ -2,7 +2,7 @@ import { innermostUserFrame, parsePythonTraceback } from '../scoring-script/pyth
 import { adviseCapacity } from './capacity.js';
 import type { LocalPath } from '../config/ml-specs.js';
 import type { StageName } from '../run/stage.js';
-import { toFinding, type Explanation } from '../diagnose/catalogue.js';
+import { toFinding, type Explanation } from '../diagnose/explanation.js';
 import type { Evidence, Finding } from '../run/finding.js';
 import { safeForFence, tail } from '../scoring-script/log-excerpt.js';
 import { repositoryPath } from '../scoring-script/repository-path.js';

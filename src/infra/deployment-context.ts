@@ -1,12 +1,12 @@
 import type { DeploymentContext } from '../arm/index.js';
-import type { RunContext } from '../run/stage.js';
+import type { InfraContext } from './infra-context.js';
 
 /**
  * What ARM's deployment functions (`subscription()`, `resourceGroup()`, `deployment()`) return for this run's
  * template deployment into `group`, for evaluating the template offline.
  */
 export function templateDeploymentContext(
-  { config, results }: RunContext,
+  { config, results }: InfraContext,
   group: { name: string; location: string }
 ): DeploymentContext {
   const { subscriptionId } = config.azure;

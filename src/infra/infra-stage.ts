@@ -4,7 +4,8 @@ import { describeDecision } from '../keyvault/decide-vaults.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
 import { verifyAndRestorePolicies, type PolicyVerification } from '../keyvault/verify-policies.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { InfraContext } from './infra-context.js';
 import {
   runDeployment,
   TemplateDeploymentFailedError,
@@ -32,10 +33,10 @@ import { summariseChanges } from './what-if-changes.js';
  * plan offline → ARM validate → read each vault → guard the template → what-if → (dry run stops) → deploy →
  * verify every policy survived (restore any that did not) → outputs.
  */
-export const infraStage: Stage = {
+export const infraStage: Stage<InfraContext> = {
   name: 'infra',
   title: 'Infrastructure',
-  async run(context: RunContext): Promise<string> {
+  async run(context: InfraContext): Promise<string> {
     const { config, azure, deadline, log, results } = context;
     const infra = config.infra!;
     const group = results.resourceGroup!;
@@ -167,7 +168,7 @@ const MAX_CONFLICT_ATTEMPTS = 3;
  * have rewritten a vault, and what it lost must still be kept.
  */
 async function guardVaults(
-  context: RunContext,
+  context: InfraContext,
   vaults: NamedVault[],
   result: InfraResult,
   firstAttempt?: VaultDecision[]
@@ -203,7 +204,7 @@ function refuseIf(problems: ConfigurationProblem[]): void {
 }
 
 async function deployOrLocate(
-  context: RunContext,
+  context: InfraContext,
   plan: InfraPlan,
   request: DeploymentRequest,
   result: InfraResult
@@ -235,7 +236,7 @@ function vaultReport(decision: VaultDecision): VaultReport {
   };
 }
 
-function warnAboutProtectionFlags({ log }: RunContext, decisions: VaultDecision[]): void {
+function warnAboutProtectionFlags({ log }: InfraContext, decisions: VaultDecision[]): void {
   for (const decision of decisions.filter(d => d.protectedFlags.length > 0)) {
     log.warning(
       `Key Vault '${decision.name}' has ${decision.protectedFlags.join(' and ')} on; the template sets it to false, which Azure refuses and which would weaken protection. The property was left out of the deployment.`,
@@ -245,7 +246,7 @@ function warnAboutProtectionFlags({ log }: RunContext, decisions: VaultDecision[
 }
 
 function recordVerification(
-  context: RunContext,
+  context: InfraContext,
   result: InfraResult,
   verifications: PolicyVerification[]
 ): void {

@@ -3,8 +3,9 @@ import { declaresNoChange } from './vault-drift.js';
 import type { VaultAction, VaultDecision, VaultInstance, VaultNode } from './vault-plan.js';
 import type { VaultState } from './vault-state.js';
 
-export type KeyVaultPolicyMode = 'preserve' | 'skip-existing' | 'off';
-export type DeletedVaultMode = 'fail' | 'recover';
+import type { DeletedVaultMode, KeyVaultPolicyMode } from '../config/infra-config.js';
+
+export type { DeletedVaultMode, KeyVaultPolicyMode };
 
 /** A vault the guard cannot deploy safely, with the reason and what to do. */
 export interface VaultRefusal {

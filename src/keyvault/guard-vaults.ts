@@ -10,7 +10,7 @@ import {
 import type { VaultDecision, VaultInstance, VaultNode } from './vault-plan.js';
 import { findUnknowns } from '../arm/index.js';
 import { readVaultState } from './vault-state.js';
-import { splitResourceId } from '../infra/what-if-changes.js';
+import { splitResourceId } from '../azure/resource-id.js';
 
 /** A vault to guard: its name as the engine resolved it, or as ARM's validation named it. */
 export interface NamedVault {

@@ -1,6 +1,7 @@
 import { runHealthGate } from '../health/health-gate.js';
 import { describeHealth } from '../health/health-report.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { LocalContext } from './local-context.js';
 import { startingLocalRun } from './local-result.js';
 import { ScoringScriptError } from '../scoring-script/scoring-script-error.js';
 import {
@@ -17,10 +18,10 @@ import {
  * health check as a cloud deployment. The server stops when the stage ends: a local run is a test, not a
  * service.
  */
-export const localDeploymentStage: Stage = {
+export const localDeploymentStage: Stage<LocalContext> = {
   name: 'local',
   title: 'Local deployment',
-  async run(context: RunContext): Promise<string> {
+  async run(context: LocalContext): Promise<string> {
     const spec = localRunSpec(context.config);
     const result = startingLocalRun(spec);
     context.results.local = result;
@@ -39,7 +40,7 @@ export const localDeploymentStage: Stage = {
 };
 
 /** The cloud's health gate, pointed at the local server; an unhealthy answer fails the stage. */
-async function checkHealth(context: RunContext, running: RunningScript): Promise<string> {
+async function checkHealth(context: LocalContext, running: RunningScript): Promise<string> {
   const spec = localRunSpec(context.config);
   const report = await runHealthGate(
     {

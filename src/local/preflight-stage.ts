@@ -2,7 +2,8 @@ import type { HealthSample } from '../config/health-config.js';
 import { RANK } from '../run/finding.js';
 import { postScoring } from '../health/scoring-client.js';
 import { judgeAnswer } from '../health/scoring-response.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { LocalContext } from './local-context.js';
 import { startingLocalRun, type LocalRunResult } from './local-result.js';
 import { ScoringScriptError } from '../scoring-script/scoring-script-error.js';
 import { localRunSpec, settledLogs, startScoringScript, type RunningScript } from './scoring-script-run.js';
@@ -17,10 +18,10 @@ const BROKEN = new Set(['script-error', 'server-error', 'no-answer', 'timeout'])
  * script's line; Azure has seen no request. A package the runner lacks is only a warning: the cloud image is
  * expected to have it.
  */
-export const preflightStage: Stage = {
+export const preflightStage: Stage<LocalContext> = {
   name: 'preflight',
   title: 'Preflight',
-  async run(context: RunContext): Promise<string> {
+  async run(context: LocalContext): Promise<string> {
     const spec = localRunSpec(context.config);
     const result = startingLocalRun(spec);
     context.results.preflight = result;
@@ -44,7 +45,7 @@ export const preflightStage: Stage = {
 
 /** One sample request: run() raising stops the run; an answer that merely differs is a warning. */
 async function sendSample(
-  context: RunContext,
+  context: LocalContext,
   running: RunningScript,
   sample: HealthSample,
   result: LocalRunResult

@@ -1,7 +1,8 @@
 import type { ActionConfig } from '../config/config.js';
 import type { InferenceServerChoice } from '../config/target-config.js';
 import type { LocalPath } from '../config/ml-specs.js';
-import type { RunContext, StageName } from '../run/stage.js';
+import type { StageName } from '../run/stage.js';
+import type { StageServices } from '../run/stage.js';
 import {
   LocalServerStartError,
   startLocalServer,
@@ -77,7 +78,7 @@ export function localRunSpec(config: ActionConfig): LocalRunSpec {
  */
 export async function startScoringScript(
   spec: LocalRunSpec,
-  context: RunContext,
+  context: StageServices,
   stage: StageName,
   purpose: LocalRunPurpose
 ): Promise<RunningScript | undefined> {
@@ -112,7 +113,7 @@ export async function startScoringScript(
 function serverOptions(
   spec: LocalRunSpec,
   mount: ModelMount,
-  context: RunContext,
+  context: StageServices,
   purpose: LocalRunPurpose
 ): LocalServerOptions {
   // A local run's server log is what the user debugs with; preflight's is only read when it fails (the

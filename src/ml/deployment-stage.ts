@@ -1,6 +1,7 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { azureCall, AzureOperationError } from '../azure/azure-error.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import { deploymentBody, onlineDeploymentName } from './deployment-body.js';
 import { OnlineDeploymentFailedError } from './deployment-failure.js';
 import { createOnlineDeployment, waitWhileInProgress } from './deployment-wait.js';
@@ -17,10 +18,10 @@ import { describeTraffic } from './traffic-plan.js';
  * an earlier run with the same content and is left alone; a failed one is tried again; one still in progress
  * is waited for. `az ml` fails on create-if-exists; this converges either way.
  */
-export const deploymentStage: Stage = {
+export const deploymentStage: Stage<MlContext> = {
   name: 'deployment',
   title: 'Deployment',
-  async run(context: RunContext): Promise<string> {
+  async run(context: MlContext): Promise<string> {
     const scope = mlScope(context);
     const { result } = scope;
     const workspace = await readWorkspace(scope);
@@ -88,7 +89,7 @@ const LOG_TAIL_LINES = 40;
  * the loop, which keeps the traceback even if a later container start has since overwritten the tail.
  */
 async function logContainerTails(
-  context: RunContext,
+  context: MlContext,
   scope: MlScope,
   name: string,
   error: AzureOperationError

@@ -8,7 +8,7 @@ import {
   type CrashLoop,
   type CrashLoopWatchOptions
 } from './crash-loop-watch.js';
-import type { RunContext } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import { DeploymentCrashLoopError } from './deployment-crash-loop.js';
 import { POLL_INTERVAL_MS } from './endpoint-stage.js';
 import type { MlScope } from './ml-workspace.js';
@@ -19,7 +19,7 @@ import type { MlScope } from './ml-workspace.js';
  * the wait early with a DeploymentCrashLoopError: Azure would only report it after many restarts.
  */
 export async function createOnlineDeployment(
-  context: RunContext,
+  context: MlContext,
   scope: MlScope,
   name: string,
   body: OnlineDeployment
@@ -69,7 +69,7 @@ const IN_PROGRESS = ['Creating', 'Updating', 'Scaling'];
  * Azure: with `crash-loop: fail-fast` its log is watched too, so the re-run stops as early as the first run.
  */
 export async function waitWhileInProgress(
-  context: RunContext,
+  context: MlContext,
   scope: MlScope,
   name: string,
   existing: OnlineDeployment | undefined,
@@ -97,7 +97,7 @@ export async function waitWhileInProgress(
   );
 }
 
-function logWatch(context: RunContext, scope: MlScope, name: string): CrashLoopWatchOptions {
+function logWatch(context: MlContext, scope: MlScope, name: string): CrashLoopWatchOptions {
   return {
     signal: scope.options.abortSignal,
     readLog: tail => readServerLog(scope, name, tail),

@@ -1,7 +1,8 @@
 import type { OnlineEndpoint } from '@azure/arm-machinelearning';
 import { azureCall, azureLroCall, AzureOperationError } from '../azure/azure-error.js';
 import { ConfigurationError } from '../run/errors.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import type { EndpointSpec } from '../config/ml-specs.js';
 import { mlScope, readWorkspace, type MlScope } from './ml-workspace.js';
 
@@ -12,10 +13,10 @@ export const POLL_INTERVAL_MS = 500;
  * The online endpoint: created when missing (managed, or Kubernetes on the attached compute), otherwise left
  * exactly as it is — its traffic belongs to the traffic stage, its other settings to whoever created it.
  */
-export const endpointStage: Stage = {
+export const endpointStage: Stage<MlContext> = {
   name: 'endpoint',
   title: 'Endpoint',
-  async run(context: RunContext): Promise<string> {
+  async run(context: MlContext): Promise<string> {
     const scope = mlScope(context);
     const spec = scope.config.endpoint;
     const name = scope.result.endpointName;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import { ensureVersion, resolveRegistered } from './asset-versions.js';
 import type { AssetVersionReport } from './ml-result.js';
 import type { InlineEnvironment } from '../config/ml-specs.js';
@@ -11,10 +12,10 @@ import { describeAsset } from './uploaded-asset.js';
  * conda file is reused (a new version would make Azure build the same image again); otherwise the next
  * version is registered.
  */
-export const environmentStage: Stage = {
+export const environmentStage: Stage<MlContext> = {
   name: 'environment',
   title: 'Environment',
-  async run(context: RunContext): Promise<string> {
+  async run(context: MlContext): Promise<string> {
     const scope = mlScope(context);
     const environment = scope.config.deployment.environment!;
     const workspace = await readWorkspace(scope);

@@ -2,7 +2,7 @@ import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning'
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { azureCall } from '../azure/azure-error.js';
 import type { MlConfig } from '../config/ml-config.js';
-import type { RunContext } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import { ACTION_NAME, ACTION_VERSION } from '../run/version.js';
 import { createBlobServiceClient } from './blob-client.js';
 import type { MlResult } from './ml-result.js';
@@ -18,7 +18,7 @@ export interface MlScope {
 }
 
 /** The scope of the model stages; the first of them creates `results.ml`. */
-export function mlScope(context: RunContext): MlScope {
+export function mlScope(context: MlContext): MlScope {
   const config = context.config.ml!;
   context.results.ml ??= {
     workspace: config.workspace,
@@ -69,7 +69,7 @@ interface BlobDatastoreProperties {
  * SAS from `listSecrets` (masked the moment it arrives), the blob URL `https://<account>.blob.<endpoint>`
  * unless the `blob-endpoint` input names the service.
  */
-export async function openDefaultDatastore(context: RunContext, scope: MlScope): Promise<OpenDatastore> {
+export async function openDefaultDatastore(context: MlContext, scope: MlScope): Promise<OpenDatastore> {
   const datastore = await findDefaultDatastore(scope);
   const { accountName, containerName, endpoint, protocol } = datastore.properties;
   const accountUrl =
@@ -105,7 +105,7 @@ async function findDefaultDatastore(scope: MlScope): Promise<NamedDatastore> {
 
 /** Key and SAS datastores: the secret from `listSecrets`; identity-based ones: the run's own identity. */
 async function blobServiceFor(
-  context: RunContext,
+  context: MlContext,
   scope: MlScope,
   datastore: NamedDatastore,
   accountUrl: string

@@ -1,4 +1,5 @@
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import { resolveRegistered } from './asset-versions.js';
 import { mlScope, readWorkspace } from './ml-workspace.js';
 import { describeAsset, ensureUploadedAsset } from './uploaded-asset.js';
@@ -7,10 +8,10 @@ import { describeAsset, ensureUploadedAsset } from './uploaded-asset.js';
  * The model: a registered one is checked to exist; local files are hashed, uploaded unless an identical
  * version exists, and registered as the next version.
  */
-export const modelStage: Stage = {
+export const modelStage: Stage<MlContext> = {
   name: 'model',
   title: 'Model',
-  async run(context: RunContext): Promise<string> {
+  async run(context: MlContext): Promise<string> {
     const scope = mlScope(context);
     const model = scope.config.deployment.model!;
     const workspace = await readWorkspace(scope);

@@ -1,6 +1,7 @@
 import type { OnlineEndpoint } from '@azure/arm-machinelearning';
 import { azureCall, azureLroCall } from '../azure/azure-error.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { Stage } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import { POLL_INTERVAL_MS, readEndpoint } from './endpoint-stage.js';
 import { mlScope, type MlScope } from './ml-workspace.js';
 import { describeTraffic, planTraffic, sameTraffic, type TrafficMap } from './traffic-plan.js';
@@ -11,10 +12,10 @@ import { describeTraffic, planTraffic, sameTraffic, type TrafficMap } from './tr
  * endpoint: changing it is a full PUT of the endpoint, carrying every other setting as read. With
  * `keep-previous: false` the deployments left without traffic that served before are deleted afterwards.
  */
-export const trafficStage: Stage = {
+export const trafficStage: Stage<MlContext> = {
   name: 'traffic',
   title: 'Traffic',
-  async run(context: RunContext): Promise<string> {
+  async run(context: MlContext): Promise<string> {
     const scope = mlScope(context);
     const { result, config } = scope;
     const deployment = result.deployment!.name;

@@ -1,4 +1,4 @@
-import type { RunContext } from '../run/stage.js';
+import type { MlContext } from './ml-context.js';
 import { ensureVersion, type AssetKind } from './asset-versions.js';
 import { ConfigurationError } from '../run/errors.js';
 import { ContentHashError, hashContent, type ContentManifest } from './content-hash.js';
@@ -28,7 +28,7 @@ const URI_PROPERTY = { models: 'modelUri', codes: 'codeUri' } as const;
  * its earlier upload and version, as `az ml` does.
  */
 export async function ensureUploadedAsset(
-  context: RunContext,
+  context: MlContext,
   scope: MlScope,
   asset: LocalAsset
 ): Promise<AssetVersionReport> {

@@ -1,5 +1,5 @@
 import type { Log } from '../run/log.js';
-import type { StageResults } from '../run/stage.js';
+import type { StageResults } from '../stages/run-context.js';
 import type { GitHubApi, GitHubEvent } from '../action/github-port.js';
 import type { RunReport } from '../stages/run-report.js';
 

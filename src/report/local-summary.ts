@@ -1,5 +1,5 @@
 import type { LocalRunResult } from '../local/local-result.js';
-import type { StageResults } from '../run/stage.js';
+import type { StageResults } from '../stages/run-context.js';
 
 const SERVER: Record<LocalRunResult['server'], string> = {
   builtin: 'built-in inference server',

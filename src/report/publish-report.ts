@@ -1,7 +1,7 @@
 import type { ActionAdapter } from '../action/core-adapter.js';
 import { loadReportingConfig } from '../config/reporting-config.js';
 import { Findings, redactFinding } from '../run/finding.js';
-import type { StageResults } from '../run/stage.js';
+import type { StageResults } from '../stages/run-context.js';
 import type { ReportLinks } from './findings-markdown.js';
 import type { GitHubEvent } from '../action/github-port.js';
 import { publishToGitHub } from './github-publisher.js';

@@ -1,5 +1,5 @@
 import type { Findings } from '../run/finding.js';
-import type { StageResults } from '../run/stage.js';
+import type { StageResults } from '../stages/run-context.js';
 import { findingBlocks, type ReportLinks } from './findings-markdown.js';
 import { renderHealthSummary } from './health-summary.js';
 import { firstSentence } from './markdown-text.js';

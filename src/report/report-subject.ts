@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { RawInputs } from '../contract/inputs.js';
-import type { StageResults } from '../run/stage.js';
+import type { StageResults } from '../stages/run-context.js';
 
 /** What a run deploys, as the PR comment and the check run name it. */
 export interface ReportSubject {

@@ -1,6 +1,7 @@
 import type { Findings } from '../run/finding.js';
 import { describeProblem } from '../run/errors.js';
-import type { StageName, StageResults } from '../run/stage.js';
+import type { StageName } from '../run/stage.js';
+import type { StageResults } from '../stages/run-context.js';
 import { findingBlocks, type ReportLinks } from './findings-markdown.js';
 import { renderHealthSummary } from './health-summary.js';
 import { renderInfraSummary } from './infra-summary.js';

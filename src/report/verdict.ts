@@ -1,6 +1,6 @@
 import { formatDuration } from '../run/deadline.js';
 import { describeTraffic } from '../ml/traffic-plan.js';
-import type { StageResults } from '../run/stage.js';
+import type { StageResults } from '../stages/run-context.js';
 import type { RunReport } from '../stages/run-report.js';
 
 /**

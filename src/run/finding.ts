@@ -1,5 +1,5 @@
 import type { AnnotationTarget, Log } from './log.js';
-import type { StageName } from './stage.js';
+import type { StageName } from './stage-name.js';
 
 /** A piece of evidence shown with a finding: a log tail, a traceback, a directory listing, a formula. */
 export interface Evidence {

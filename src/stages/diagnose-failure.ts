@@ -1,7 +1,8 @@
 import { ConfigurationError } from '../run/errors.js';
 import { ScoringScriptError } from '../scoring-script/scoring-script-error.js';
 import { mlScope } from '../ml/ml-workspace.js';
-import type { RunContext, StageName } from '../run/stage.js';
+import type { StageName } from '../run/stage.js';
+import type { RunContext } from './run-context.js';
 import { buildLogLocation } from '../diagnose/build-log.js';
 import { explainFailure } from '../diagnose/catalogue.js';
 import { readContainerLogs } from '../ml/container-logs.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { templateDeploymentContext } from '../infra/deployment-context.js';
 import { planInfra } from '../infra/plan-infra.js';
-import type { RunContext } from '../run/stage.js';
+import type { RunContext } from './run-context.js';
 import type { DiagnosisEnv } from '../diagnose/diagnosis-env.js';
 import type { FindingLocation } from '../run/finding.js';
 import { localModelFiles } from '../diagnose/model-listing.js';

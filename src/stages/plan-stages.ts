@@ -10,14 +10,14 @@ import { trafficStage } from '../ml/traffic-stage.js';
 import { localDeploymentStage } from '../local/local-stage.js';
 import { preflightStage } from '../local/preflight-stage.js';
 import { resourceGroupStage } from './resource-group.js';
-import type { Stage } from '../run/stage.js';
+import type { RunStage } from './run-context.js';
 
 /**
  * The stages this configuration needs, in order. The model stages follow the infra stage, which may create
  * the workspace they deploy to; traffic comes last, so it moves only after the deployment succeeded and the
  * health gate passed. Without `sample-request` there is no health gate (the model summary says so).
  */
-export function planStages(config: ActionConfig, signIn: Stage): Stage[] {
+export function planStages(config: ActionConfig, signIn: RunStage): RunStage[] {
   const local = config.target?.kind === 'local';
   const cloud = [
     modelStage,

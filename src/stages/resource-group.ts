@@ -1,13 +1,13 @@
 import { azureCall, AzureOperationError } from '../azure/azure-error.js';
 import { ConfigurationError } from '../run/errors.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { RunContext, RunStage } from './run-context.js';
 
 /**
  * Makes sure the target resource group exists. An existing group is left exactly as it is (a re-run writes
  * nothing); a missing one is created only when the user named a location, because guessing a region would
  * put their resources somewhere they did not choose.
  */
-export const resourceGroupStage: Stage = {
+export const resourceGroupStage: RunStage = {
   name: 'resource-group',
   title: 'Resource group',
   async run({ config, azure, deadline, log, results }: RunContext): Promise<string> {

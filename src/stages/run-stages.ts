@@ -1,7 +1,7 @@
 import { diagnoseFailure } from './diagnose-failure.js';
 import { RecentLog } from './recent-log.js';
 import type { RunReport } from './run-report.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { RunContext, RunStage } from './run-context.js';
 
 /**
  * Runs the stages in order, timing each and recording its outcome. The first failure is recorded against
@@ -9,7 +9,7 @@ import type { RunContext, Stage } from '../run/stage.js';
  * and the error is rethrown for run() to report.
  */
 export async function runStages(
-  stages: readonly Stage[],
+  stages: readonly RunStage[],
   context: RunContext,
   report: RunReport
 ): Promise<void> {

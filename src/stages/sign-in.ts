@@ -1,13 +1,13 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { CredentialChain } from '../azure/credential-chain.js';
-import type { RunContext, Stage } from '../run/stage.js';
+import type { RunContext, RunStage } from './run-context.js';
 
 /**
  * Gets the first ARM token before any Azure request, so a sign-in problem is reported as such (with the fix)
  * instead of surfacing as a failure of whichever call happened to come first. The token's tenant is what
  * templates see as `subscription().tenantId`.
  */
-export function signInStage(credential: CredentialChain | TokenCredential): Stage {
+export function signInStage(credential: CredentialChain | TokenCredential): RunStage {
   return {
     name: 'sign-in',
     title: 'Sign in',
