@@ -50,7 +50,9 @@ for (const file of files) {
 for (const [file, targets] of graph) {
   for (const target of targets) {
     if (layerOf(target) > layerOf(file)) {
-      problems.push(`${show(file)} imports ${show(target)}, which is in a higher folder (see scripts/layers.js)`);
+      problems.push(
+        `${show(file)} imports ${show(target)}, which is in a higher folder (see scripts/layers.js)`
+      );
     }
   }
 }
@@ -73,7 +75,9 @@ function visit(file: string): void {
 files.forEach(file => state.has(file) || visit(file));
 
 if (problems.length > 0) {
-  console.error(`The import graph of src/ has ${problems.length} problem(s):\n${problems.map(p => `  ${p}`).join('\n')}`);
+  console.error(
+    `The import graph of src/ has ${problems.length} problem(s):\n${problems.map(p => `  ${p}`).join('\n')}`
+  );
   process.exit(1);
 }
 console.log(`Import graph of src/: ${files.length} files, no cycle, every import points down the layers.`);

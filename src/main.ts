@@ -12,6 +12,7 @@ import { runStages } from './stages/run-stages.js';
 import { signInStage } from './stages/sign-in.js';
 import type { StageResults } from './stages/run-context.js';
 import { infraOutputs } from './infra/infra-outputs.js';
+import { offlineProblems } from './infra/plan-infra.js';
 import { secureParameterValues } from './infra/secure-parameters.js';
 import { mlOutputs } from './ml/ml-outputs.js';
 import { healthOutputs } from './health/health-outputs.js';
@@ -31,7 +32,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   let deadline: Deadline | undefined;
   let deploysModel = false;
   try {
-    const config = await parseConfig(adapter.readInputs(), adapter.runnerContext());
+    const config = await parseConfig(adapter.readInputs(), adapter.runnerContext(), offlineProblems);
     deploysModel = config.ml !== undefined;
     if (config.infra) secureParameterValues(config.infra).forEach(value => redactor.add(value));
     deadline = new Deadline(config.timeoutMs);

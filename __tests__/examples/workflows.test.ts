@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { readActionManifest } from '../../harness/action-manifest.js';
 import { INPUT_NAMES, type InputName, type RawInputs } from '../../src/contract/inputs.js';
 import { parseConfig } from '../../src/config/parse-config.js';
+import { offlineProblems } from '../../src/infra/plan-infra.js';
 import { ConfigurationError } from '../../src/run/errors.js';
 
 /**
@@ -136,7 +137,7 @@ describe('example workflows', () => {
       const runner = { workspace: EXAMPLES, repository: 'owner/repo', runId: '1', path: '' };
       for (const { job, step } of actionSteps(workflow)) {
         const label = `${file} › ${job} › ${step.name ?? step.uses}`;
-        const problems = await parseConfig(runnerInputs(step), runner).then(
+        const problems = await parseConfig(runnerInputs(step), runner, offlineProblems).then(
           (): string[] => [],
           (error: unknown) => {
             if (error instanceof ConfigurationError) return error.problems.map(p => `${label}: ${p.message}`);

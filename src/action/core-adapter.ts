@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { AnnotationTarget, Log } from '../run/log.js';
-import { readInputs, type RawInputs } from '../contract/inputs.js';
+import type { RawInputs } from '../contract/inputs.js';
+import { readInputs } from './read-inputs.js';
 import type { RunnerContext } from '../contract/runner-context.js';
 import type { Outputs, TemplateOutput } from '../contract/outputs.js';
 import type { GitHubSession } from './github-port.js';

@@ -1,9 +1,4 @@
-import {
-  GitHubApiError,
-  type GitHubApi,
-  type GitHubEvent,
-  type GitHubSession
-} from './github-port.js';
+import { GitHubApiError, type GitHubApi, type GitHubEvent, type GitHubSession } from './github-port.js';
 import { readGitHubEvent } from './github-event.js';
 
 /**

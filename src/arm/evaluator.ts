@@ -1,4 +1,4 @@
-import { expandCopyArray, isCopyArray } from './copy-loop.js';
+import { type CopyArraySpec, isCopyArray, MAX_COPY_COUNT } from './copy-loop.js';
 import { TemplateExpressionError } from './errors.js';
 import {
   type ExpressionNode,
@@ -7,8 +7,10 @@ import {
   parseExpression
 } from './expression-parser.js';
 import { lookupFunction } from './functions/registry.js';
-import type { EvaluationScope } from './scope.js';
-import { findUnknowns, isUnknown, mergeUnknowns, Unknown } from './unknown.js';
+import type { ArmFunction } from './functions/types.js';
+import { lookupUserFunction } from './functions/user-functions.js';
+import { type EvaluationScope, withCopyIndex } from './scope.js';
+import { findUnknowns, isUnknown, mergeUnknowns, Unknown, unknown } from './unknown.js';
 import { ArmFunctionError, type ArmValue, getProperty, isObject, typeName } from './values.js';
 
 /** Evaluates one JSON string: expressions are evaluated, `[[` literals unescaped, other strings returned. */
@@ -58,7 +60,7 @@ export function evaluateNode(node: ExpressionNode, scope: EvaluationScope, text:
 }
 
 function callFunction(node: Extract<ExpressionNode, { kind: 'call' }>, scope: EvaluationScope, text: string) {
-  const fn = lookupFunction(node.name, scope);
+  const fn = findFunction(node.name, scope);
   if (!fn) throw new TemplateExpressionError(`Unknown function '${node.name}'`, text, node.position);
   const count = node.args.length;
   if (count < (fn.minArgs ?? 0) || count > (fn.maxArgs ?? Infinity)) {
@@ -108,3 +110,29 @@ function access(target: ArmValue, key: ArmValue, position: number, text: string)
 }
 
 export { ArmFunctionError };
+
+/** Evaluates a copy count; a negative or too large count is a template error. */
+export function evaluateCopyCount(count: unknown, scope: EvaluationScope): number | Unknown {
+  const value = typeof count === 'string' ? evaluateString(count, scope) : (count as ArmValue);
+  if (isUnknown(value)) return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_COPY_COUNT) {
+    throw new ArmFunctionError(
+      `copy count must be an integer from 0 to ${MAX_COPY_COUNT}, got ${JSON.stringify(value)}`
+    );
+  }
+  return value;
+}
+
+/** Expands one `{ name, count, input }` into its array; `copyIndex('name')` sees each index. */
+export function expandCopyArray(spec: CopyArraySpec, scope: EvaluationScope): ArmValue {
+  const count = evaluateCopyCount(spec.count, scope);
+  if (isUnknown(count)) return unknown(`the count of copy '${spec.name}' is unknown: ${count.reason}`);
+  return Array.from({ length: count }, (_, i) =>
+    evaluateJson(spec.input, withCopyIndex(scope, spec.name, i))
+  );
+}
+
+/** A function by name: the template's own user-defined functions first (`namespace.member`), then ARM's. */
+export function findFunction(name: string, scope: EvaluationScope): ArmFunction | undefined {
+  return lookupUserFunction(name, scope, evaluateJson) ?? lookupFunction(name);
+}

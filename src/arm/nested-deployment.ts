@@ -5,8 +5,8 @@ import type { DeploymentContext, EvaluationScope } from './scope.js';
 import type { Template, TemplateJson } from './template-file.js';
 import { isUnknown, unknown } from './unknown.js';
 import type { ArmValue } from './values.js';
-import type { DeploymentTarget, WalkedResource, WalkState } from './walk-types.js';
-import { type Enclosing, templateScope, walkResources } from './walker.js';
+import type { DeploymentTarget, Enclosing, WalkedResource, WalkResources, WalkState } from './walk-types.js';
+import { templateScope } from './variables.js';
 
 interface DeploymentProperties {
   template?: TemplateJson;
@@ -101,7 +101,8 @@ function innerScope(
 export function walkNestedDeployment(
   deployment: WalkedResource,
   enclosing: Enclosing,
-  state: WalkState
+  state: WalkState,
+  walkResources: WalkResources
 ): void {
   const props = (deployment.raw.properties ?? {}) as DeploymentProperties;
   if (props.templateLink !== undefined) {

@@ -1,6 +1,7 @@
-import { expandCopyArray, isCopyArray } from './copy-loop.js';
-import { evaluateJson } from './evaluator.js';
-import type { EvaluationScope } from './scope.js';
+import { isCopyArray } from './copy-loop.js';
+import { evaluateJson, expandCopyArray } from './evaluator.js';
+import type { DeploymentContext, EvaluationScope } from './scope.js';
+import type { TemplateJson } from './template-file.js';
 import { ArmFunctionError, type ArmValue } from './values.js';
 
 /**
@@ -50,4 +51,19 @@ export function withVariables(
     }
   }
   return scope;
+}
+
+/** The scope of a template body: its parameters and (lazily evaluated) variables. */
+export function templateScope(
+  json: TemplateJson,
+  parameters: Record<string, ArmValue>,
+  context: DeploymentContext
+): EvaluationScope {
+  const base = {
+    context,
+    parameters,
+    copyIndices: new Map<string, number>(),
+    template: json as Record<string, unknown>
+  };
+  return withVariables(base, json.variables);
 }

@@ -3,6 +3,7 @@ import type { JsonDocument, JsonPath } from './json-document.js';
 import type { ParameterProblem } from './parameters.js';
 import type { EvaluationScope } from './scope.js';
 import type { Unknown } from './unknown.js';
+import type { TemplateJson } from './template-file.js';
 import type { ArmValue } from './values.js';
 
 /** Where a resource will be deployed (differs from the top-level deployment inside cross-scope nested deployments). */
@@ -63,3 +64,20 @@ export interface WalkResult {
 export interface WalkState extends WalkResult {
   document: JsonDocument;
 }
+
+/** What a declaration inherits from where it sits: parent resource, condition, nested deployments. */
+export interface Enclosing {
+  parent?: { name: ArmValue; type: string };
+  condition: boolean | Unknown;
+  deployments: ArmValue[];
+  target: DeploymentTarget;
+}
+
+/** Walks the resources of one template body; nested-deployment.ts is handed the walker's own. */
+export type WalkResources = (
+  json: TemplateJson,
+  basePath: JsonPath,
+  scope: EvaluationScope,
+  enclosing: Enclosing,
+  state: WalkState
+) => void;

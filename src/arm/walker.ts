@@ -1,26 +1,17 @@
-import { evaluateCopyCount } from './copy-loop.js';
-import { evaluateJson } from './evaluator.js';
+import { evaluateCopyCount, evaluateJson } from './evaluator.js';
 import type { JsonPath } from './json-document.js';
 import { walkNestedDeployment } from './nested-deployment.js';
 import { type DeploymentContext, type EvaluationScope, withCopyIndex } from './scope.js';
 import type { Template, TemplateJson } from './template-file.js';
 import { isUnknown, mergeUnknowns, Unknown, unknown } from './unknown.js';
 import type { ArmValue } from './values.js';
-import { withVariables } from './variables.js';
-import type { DeploymentTarget, WalkedResource, WalkResult, WalkState } from './walk-types.js';
+import { templateScope } from './variables.js';
+import type { Enclosing, WalkedResource, WalkResult, WalkState } from './walk-types.js';
 
 /** Inputs of a walk: resolved parameter values (see resolveParameters) and the deployment context. */
 export interface WalkOptions {
   parameters: Record<string, ArmValue>;
   context: DeploymentContext;
-}
-
-/** What a declaration inherits from where it sits: parent resource, condition, nested deployments. */
-export interface Enclosing {
-  parent?: { name: ArmValue; type: string };
-  condition: boolean | Unknown;
-  deployments: ArmValue[];
-  target: DeploymentTarget;
 }
 
 /**
@@ -37,21 +28,6 @@ export function walkTemplate(template: Template, options: WalkOptions): WalkResu
   walkResources(template.json, [], scope, { condition: true, deployments: [], target }, state);
   const { resources, notInspectable, problems } = state;
   return { resources, notInspectable, problems };
-}
-
-/** The scope of a template body: its parameters and (lazily evaluated) variables. */
-export function templateScope(
-  json: TemplateJson,
-  parameters: Record<string, ArmValue>,
-  context: DeploymentContext
-): EvaluationScope {
-  const base = {
-    context,
-    parameters,
-    copyIndices: new Map<string, number>(),
-    template: json as Record<string, unknown>
-  };
-  return withVariables(base, json.variables);
 }
 
 /** Walks the `resources` of a template body at `basePath` (array, or object keyed by symbolic name). */
@@ -187,7 +163,7 @@ function emit(
   };
   state.resources.push(resource);
   if (type.toLowerCase() === 'microsoft.resources/deployments')
-    walkNestedDeployment(resource, enclosing, state);
+    walkNestedDeployment(resource, enclosing, state, walkResources);
   if (Array.isArray(raw.resources)) {
     const childEnclosing: Enclosing = { ...enclosing, parent: { name, type }, condition };
     raw.resources.forEach((child, i) => {

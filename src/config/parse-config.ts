@@ -1,10 +1,11 @@
 import type { InputName, RawInputs } from '../contract/inputs.js';
 import { cloudFor } from './clouds.js';
 import { ProblemList } from '../run/errors.js';
+import type { DeploymentContext } from '../arm/index.js';
+import type { ConfigurationProblem } from '../run/errors.js';
 import type { ActionConfig } from './config.js';
-import { offlineProblems } from '../infra/plan-infra.js';
 import { loadHealthConfig } from './health-config.js';
-import { loadInfraConfig } from './infra-config.js';
+import { loadInfraConfig, type InfraConfig } from './infra-config.js';
 import { loadMlConfig } from './ml-config.js';
 import { loadReportingConfig } from './reporting-config.js';
 import { loadTargetConfig, parseTargetKind } from './target-config.js';
@@ -19,11 +20,21 @@ import {
 } from './validators.js';
 
 /**
+ * The offline check of a template (its parameters, names that cannot be guarded), which the infra plan
+ * provides (src/infra/plan-infra.ts): main() hands it in, so its problems are reported with the others.
+ */
+export type TemplateCheck = (infra: InfraConfig, context: DeploymentContext) => ConfigurationProblem[];
+
+/**
  * Turns raw inputs into the typed configuration, reading and parsing every file they name. Every input is
  * checked before anything is sent to Azure, and every problem is reported at once (a ConfigurationError), so
  * a user fixes their workflow in one go.
  */
-export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Promise<ActionConfig> {
+export async function parseConfig(
+  inputs: RawInputs,
+  runner: RunnerContext,
+  checkTemplate?: TemplateCheck
+): Promise<ActionConfig> {
   const problems = new ProblemList();
   const problem = (input: InputName, message: string | undefined, fix?: string): void => {
     if (message) problems.add({ input, message, ...(fix ? { fix } : {}) });
@@ -74,7 +85,7 @@ export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Pro
   problem('timeout-minutes', timeout.problem);
 
   const infra = await loadInfraConfig(inputs, runner, problem => problems.add(problem));
-  if (infra && problems.isEmpty) {
+  if (infra && checkTemplate && problems.isEmpty) {
     // Plan the template offline now, so its parameter problems stop the run before the first request.
     const context = {
       subscriptionId: subscriptionId.toLowerCase(),
@@ -86,7 +97,7 @@ export async function parseConfig(inputs: RawInputs, runner: RunnerContext): Pro
       },
       deploymentName: infra.deploymentName
     };
-    offlineProblems(infra, context).forEach(problem => problems.add(problem));
+    checkTemplate(infra, context).forEach(problem => problems.add(problem));
   }
 
   const ml = loadMlConfig(inputs, runner, problem => problems.add(problem), targetKind);

@@ -1,10 +1,6 @@
 import { MODEL_DEPLOYMENT_INPUTS, type RawInputs } from '../contract/inputs.js';
 import type { ConfigurationProblem } from '../run/errors.js';
-import {
-  AZMLINFSRV_INSTALL,
-  findInferenceServerCommand,
-  findPython
-} from './inference-server-command.js';
+import { AZMLINFSRV_INSTALL, findInferenceServerCommand, findPython } from './inference-server-command.js';
 import { parseChoice } from './choices.js';
 import type { MlConfig } from './ml-config.js';
 import type { RunnerContext } from '../contract/runner-context.js';

@@ -1,5 +1,3 @@
-import * as core from '@actions/core';
-
 /**
  * Every input the action reads, in one place. action.yml must declare exactly these names
  * (a test compares the two), so no documented input goes unread and no read input goes undocumented.
@@ -65,9 +63,3 @@ export type InputName = (typeof INPUT_NAMES)[number];
 
 /** The raw text of every input, trimmed; an input not given is ''. */
 export type RawInputs = Readonly<Record<InputName, string>>;
-
-/** Reads every declared input through `@actions/core` (the runner passes them as INPUT_* variables). */
-export function readInputs(getInput: (name: string) => string = name => core.getInput(name)): RawInputs {
-  const entries = INPUT_NAMES.map(name => [name, getInput(name).trim()] as const);
-  return Object.fromEntries(entries) as Record<InputName, string>;
-}

@@ -45,4 +45,3 @@ function rank(row: ChangeRow): number {
   const order = ORDER.indexOf(row.changeType);
   return vault + (order < 0 ? ORDER.length : order);
 }
-

@@ -1,5 +1,10 @@
 import type { Log } from '../run/log.js';
-import { GitHubApiError, type GitHubApi, type GitHubEvent, type GitHubSession } from '../action/github-port.js';
+import {
+  GitHubApiError,
+  type GitHubApi,
+  type GitHubEvent,
+  type GitHubSession
+} from '../action/github-port.js';
 import {
   checkName,
   checkTitle,

@@ -3,7 +3,12 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDeploymentYaml, parseEndpointYaml } from '../../../src/config/azml/ml-yaml.js';
 import { recogniseSchema } from '../../../src/config/azml/ml-schema.js';
-import { FIXTURE_WORKSPACE, MANAGED_DEPLOYMENT_SCHEMA, mlFile, tempWorkspace } from '../../ml/ml-test-files.js';
+import {
+  FIXTURE_WORKSPACE,
+  MANAGED_DEPLOYMENT_SCHEMA,
+  mlFile,
+  tempWorkspace
+} from '../../ml/ml-test-files.js';
 
 /** Parses `text` as `deploy/deployment.yml` of a fresh workspace. */
 function deployment(text: string, files: Record<string, string> = {}) {

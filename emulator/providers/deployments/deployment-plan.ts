@@ -12,7 +12,7 @@ import {
   type WalkedResource,
   walkTemplate
 } from '../../../src/arm/index.js';
-import { templateScope } from '../../../src/arm/walker.js';
+import { templateScope } from '../../../src/arm/variables.js';
 import { resourceGroupId } from '../../arm/resource-id.js';
 import type { ResourceStore } from '../../arm/resource-store.js';
 import { deploymentErrors } from './deployment-errors.js';

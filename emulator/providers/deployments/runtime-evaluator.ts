@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { evaluateCopyCount, isCopyArray } from '../../../src/arm/copy-loop.js';
+import { isCopyArray } from '../../../src/arm/copy-loop.js';
+import { evaluateCopyCount, findFunction } from '../../../src/arm/evaluator.js';
 import { TemplateExpressionError } from '../../../src/arm/errors.js';
 import {
   type ExpressionNode,
@@ -7,7 +8,6 @@ import {
   literalString,
   parseExpression
 } from '../../../src/arm/expression-parser.js';
-import { lookupFunction } from '../../../src/arm/functions/registry.js';
 import type { ArmFunction } from '../../../src/arm/functions/types.js';
 import { listFunction, unknowableFunctions } from '../../../src/arm/functions/unknowable-functions.js';
 import { type EvaluationScope, withCopyIndex } from '../../../src/arm/scope.js';
@@ -90,7 +90,7 @@ class RuntimeEvaluator {
   }
 
   #call(node: Extract<ExpressionNode, { kind: 'call' }>, scope: EvaluationScope, text: string): ArmValue {
-    const fn = lookupFunction(node.name, scope);
+    const fn = findFunction(node.name, scope);
     if (!fn) throw new TemplateExpressionError(`Unknown function '${node.name}'`, text, node.position);
     checkArity(fn, node, text);
     const evaluate: Evaluate = (arg, inner) => this.node(arg, inner, text);

@@ -1,4 +1,3 @@
-import type { EvaluationScope } from '../scope.js';
 import { collectionFunctions } from './collection-functions.js';
 import { deploymentFunctions } from './deployment-functions.js';
 import { lambdaFunctions } from './lambda-functions.js';
@@ -7,7 +6,6 @@ import { resourceIdFunctions } from './resource-id-functions.js';
 import { stringFunctions } from './string-functions.js';
 import type { ArmFunction } from './types.js';
 import { listFunction, unknowableFunctions } from './unknowable-functions.js';
-import { lookupUserFunction } from './user-functions.js';
 
 /** Every built-in function by lower-case name (ARM function names are case-insensitive). */
 const BUILT_INS: Record<string, ArmFunction> = {
@@ -24,9 +22,7 @@ const BUILT_INS: Record<string, ArmFunction> = {
  * Finds the implementation of a function: user-defined `namespace.name` functions of the template, then
  * built-ins; list*() names all share one Unknown-producing implementation.
  */
-export function lookupFunction(name: string, scope: EvaluationScope): ArmFunction | undefined {
-  const userFunction = lookupUserFunction(name, scope);
-  if (userFunction) return userFunction;
+export function lookupFunction(name: string): ArmFunction | undefined {
   const key = name.toLowerCase();
   const builtIn = BUILT_INS[key];
   if (builtIn) return builtIn;

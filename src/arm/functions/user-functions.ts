@@ -1,4 +1,3 @@
-import { evaluateJson } from '../evaluator.js';
 import type { EvaluationScope } from '../scope.js';
 import { ArmFunctionError, type ArmValue } from '../values.js';
 import { type ArmFunction, fn } from './types.js';
@@ -25,9 +24,14 @@ function findDefinition(name: string, scope: EvaluationScope): UserFunctionDefin
 
 /**
  * A user-defined function: its output is evaluated with only its own parameters in scope (ARM forbids
- * variables, reference() and the template's parameters inside), so a fresh scope is built per call.
+ * variables, reference() and the template's parameters inside), so a fresh scope is built per call. The
+ * evaluator hands itself in, so this file and the evaluator do not import each other.
  */
-export function lookupUserFunction(name: string, scope: EvaluationScope): ArmFunction | undefined {
+export function lookupUserFunction(
+  name: string,
+  scope: EvaluationScope,
+  evaluateJson: (value: unknown, scope: EvaluationScope) => ArmValue
+): ArmFunction | undefined {
   if (!name.includes('.')) return undefined;
   const definition = findDefinition(name, scope);
   if (!definition) return undefined;

@@ -9,7 +9,7 @@ import type {
   ModelSpec,
   RegisteredAsset
 } from '../ml-specs.js';
-import type { YamlPaths } from './ml-yaml.js';
+import type { YamlPaths } from './local-paths.js';
 import { describeNode, type MappingReader } from './yaml-fields.js';
 
 const MODEL_TYPES = ['custom_model', 'mlflow_model', 'triton_model'] as const;

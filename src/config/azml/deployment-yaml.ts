@@ -7,7 +7,7 @@ import {
   readScaleSettings
 } from './deployment-settings-yaml.js';
 import type { DeploymentSpec, EndpointKind } from '../ml-specs.js';
-import type { YamlPaths } from './ml-yaml.js';
+import type { YamlPaths } from './local-paths.js';
 import { checkOnlineName } from './online-names.js';
 import type { MappingReader } from './yaml-fields.js';
 

@@ -55,3 +55,9 @@ function displayOf(realRoot: string, workspace: string, absolute: string): strin
   const rel = relative(base, absolute).split('\\').join('/');
   return rel === '' ? '.' : rel;
 }
+
+/** Where the paths in a file are resolved. */
+export interface YamlPaths {
+  workspace: string;
+  baseDirectory: string;
+}

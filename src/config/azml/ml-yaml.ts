@@ -1,7 +1,7 @@
 import type { ConfigurationProblem } from '../../run/errors.js';
 import { readDeploymentFields } from './deployment-yaml.js';
 import { readEndpointFields } from './endpoint-yaml.js';
-import { yamlBaseDirectory } from './local-paths.js';
+import { yamlBaseDirectory, type YamlPaths } from './local-paths.js';
 import { KNOWN_SCHEMA_NAMES, recogniseSchema, type SchemaKind } from './ml-schema.js';
 import type { DeploymentSpec, EndpointKind, EndpointSpec } from '../ml-specs.js';
 import { MappingReader, YamlSource } from './yaml-fields.js';
@@ -16,12 +16,6 @@ export interface MlYamlFile {
   /** Real absolute path; the file's folder is where its relative paths start. */
   absolutePath: string;
   text: string;
-}
-
-/** Where the paths in a file are resolved. */
-export interface YamlPaths {
-  workspace: string;
-  baseDirectory: string;
 }
 
 /** The result of reading one file: a spec when it has no problem, and every problem found. */
