@@ -31,7 +31,11 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   let deadline: Deadline | undefined;
   let deploysModel = false;
   try {
-    const config = await parseConfig(adapter.readInputs(), adapter.runnerContext());
+    const config = await parseConfig(
+      adapter.readInputs(),
+      adapter.runnerContext(),
+      adapter.undeclaredInputs?.() ?? []
+    );
     deploysModel = config.ml !== undefined;
     if (config.infra) secureParameterValues(config.infra).forEach(value => redactor.add(value));
     deadline = new Deadline(config.timeoutMs);

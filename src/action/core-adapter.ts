@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { AnnotationTarget, Log } from '../log.js';
-import { readInputs, type RawInputs } from './inputs.js';
+import { readInputs, undeclaredInputs, type RawInputs } from './inputs.js';
 import type { RunnerContext } from '../config/runner-context.js';
 import type { Outputs, TemplateOutput } from './outputs.js';
 import type { GitHubSession } from '../report/github-port.js';
@@ -13,6 +13,8 @@ import { gitHubSession } from './github-api.js';
 export interface ActionAdapter {
   log: Log;
   readInputs(): RawInputs;
+  /** Inputs the step was given that action.yml does not declare (refused); optional for fakes. */
+  undeclaredInputs?(): string[];
   /** Where the run happens: workspace, repository, run id, PATH. */
   runnerContext(): RunnerContext;
   /** A fresh GitHub OIDC ID token for the audience. */
@@ -45,6 +47,7 @@ export function coreAdapter(): ActionAdapter {
   return {
     log: coreLog,
     readInputs: () => readInputs(),
+    undeclaredInputs: () => undeclaredInputs(),
     runnerContext: () => ({
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       repository: process.env.GITHUB_REPOSITORY ?? '',

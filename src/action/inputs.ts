@@ -66,6 +66,20 @@ export type InputName = (typeof INPUT_NAMES)[number];
 /** The raw text of every input, trimmed; an input not given is ''. */
 export type RawInputs = Readonly<Record<InputName, string>>;
 
+/**
+ * The inputs the step was given that action.yml does not declare, as written in `with:` (lower case: the runner
+ * upper-cases the variable). The runner only warns about them ("Unexpected input(s)") and still passes them as
+ * INPUT_* variables, so a typo such as `dry_run` for `dry-run` would otherwise be ignored silently. The runner
+ * also sets a variable for every declared input with a default; those are declared, so they never show here.
+ */
+export function undeclaredInputs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const declared = new Set<string>(INPUT_NAMES.map(name => `INPUT_${name.toUpperCase()}`));
+  return Object.keys(env)
+    .filter(variable => variable.startsWith('INPUT_') && !declared.has(variable))
+    .map(variable => variable.slice('INPUT_'.length).toLowerCase())
+    .sort();
+}
+
 /** Reads every declared input through `@actions/core` (the runner passes them as INPUT_* variables). */
 export function readInputs(getInput: (name: string) => string = name => core.getInput(name)): RawInputs {
   const entries = INPUT_NAMES.map(name => [name, getInput(name).trim()] as const);
