@@ -5,6 +5,7 @@ import type { RunnerContext } from '../config/runner-context.js';
 import type { Outputs, TemplateOutput } from './outputs.js';
 import type { GitHubSession } from '../report/github-port.js';
 import { gitHubSession } from './github-api.js';
+import { actionsExecTools } from './tool-runner.js';
 
 /**
  * Everything run() needs from the GitHub Actions runner, as one port. The real one is built on
@@ -52,7 +53,8 @@ export function coreAdapter(): ActionAdapter {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       repository: process.env.GITHUB_REPOSITORY ?? '',
       runId: process.env.GITHUB_RUN_ID ?? '',
-      path: process.env.PATH ?? ''
+      path: process.env.PATH ?? '',
+      tools: actionsExecTools
     }),
     requestIdToken: audience => core.getIDToken(audience),
     setOutputs(outputs) {
