@@ -1,5 +1,6 @@
 import { diagnoseFailure } from '../diagnose/diagnose-failure.js';
 import { RecentLog } from '../diagnose/recent-log.js';
+import { settleFailedDeployment } from '../ml/failed-deployment.js';
 import type { RunReport } from '../report/run-report.js';
 import type { RunContext, Stage } from './stage.js';
 
@@ -49,6 +50,8 @@ export async function runStages(
       // throwing: the original error is what run() reports.
       if (context.findings.errors.length === explainedBefore)
         await diagnoseFailure(stage.name, error, context, recent.text());
+      // Only now that its logs are read: delete (or report) the failed new deployment, which bills while it exists.
+      await settleFailedDeployment(context);
       throw error;
     }
   }
