@@ -32,7 +32,12 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   let deadline: Deadline | undefined;
   let deploysModel = false;
   try {
-    const config = await parseConfig(adapter.readInputs(), adapter.runnerContext(), offlineProblems);
+    const config = await parseConfig(
+      adapter.readInputs(),
+      adapter.runnerContext(),
+      adapter.undeclaredInputs?.() ?? [],
+      offlineProblems
+    );
     deploysModel = config.ml !== undefined;
     if (config.infra) secureParameterValues(config.infra).forEach(value => redactor.add(value));
     deadline = new Deadline(config.timeoutMs);

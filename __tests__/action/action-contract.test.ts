@@ -47,6 +47,7 @@ const SAMPLE_VALUES: Record<InputName, string> = {
   traffic: '10',
   'keep-previous': 'false',
   'crash-loop': 'wait',
+  'failed-deployment': 'keep',
   'sample-request': 'sample2.json',
   'expected-response': 'status: 201',
   'health-requests': '7',

@@ -57,6 +57,8 @@ describe('a crash-looping deployment (dist/index.js against the stand-in)', () =
         'timeout-minutes': '3',
         // The local preflight would catch this init() before anything is deployed; the crash loop is Azure's.
         preflight: 'false',
+        // These tests look at the deployment Azure goes on retrying; its deletion is failed-deployment.test.ts.
+        'failed-deployment': 'keep',
         ...inputs
       },
       env: runnerEnv(emulator.facts),
@@ -85,18 +87,22 @@ describe('a crash-looping deployment (dist/index.js against the stand-in)', () =
     expect(scriptAnnotation(run)!.message).toMatch(/FileNotFoundError/);
     expect(run.summary).toMatch(/FileNotFoundError: .*\(src\/score\.py line 5, in init\)/);
 
-    // The error says why the action stopped, that Azure goes on, and how to remove the deployment.
+    // The error says why the action stopped and that Azure goes on; a warning says how to remove the deployment.
     const error = run.annotations.find(a => a.level === 'error' && a.message.startsWith('Online deployment'));
     expect(error?.message).toMatch(
       /failed: DeploymentCrashLoopBackOff: the inference server crashed \d+ times/
     );
     expect(error?.message).toContain('Azure keeps restarting the container in the background');
-    expect(error?.message).toMatch(/az ml online-deployment delete --name \S+ --endpoint-name crash-fast/);
     expect(error?.message).toMatch(/Correlation id: [0-9a-f-]{36}/);
     expect(run.summary).toContain('DeploymentCrashLoopBackOff');
 
     // The action ended long before Azure's verdict: the deployment is still being retried, at 0% traffic.
-    const deploymentName = /--name (\S+) --endpoint-name/.exec(error!.message)![1]!;
+    const left = run.annotations.find(
+      a => a.level === 'warning' && /left behind/.test(a.properties.title ?? '')
+    );
+    expect(left?.message).toMatch(/keeps 1 × Standard_\w+ \(billed per instance-hour/);
+    expect(left?.message).toMatch(/az ml online-deployment delete --name \S+ --endpoint-name crash-fast/);
+    const deploymentName = /--name (\S+) --endpoint-name/.exec(left!.message)![1]!;
     const deployment = await ml.onlineDeployments.get(RG, WS, 'crash-fast', deploymentName);
     expect(deployment.properties.provisioningState).toBe('Creating');
     const endpoint = await ml.onlineEndpoints.get(RG, WS, 'crash-fast');
@@ -114,7 +120,7 @@ describe('a crash-looping deployment (dist/index.js against the stand-in)', () =
     expect(error?.message).toMatch(
       /the inference server crashed \d+ times with the same traceback \(FileNotFoundError\)/
     );
-    expect(error?.message).toContain(
+    expect(again.summary).toContain(
       `az ml online-deployment delete --name ${crashLooping} --endpoint-name crash-fast`
     );
     const deployment = await ml.onlineDeployments.get(RG, WS, 'crash-fast', crashLooping);

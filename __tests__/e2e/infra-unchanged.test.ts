@@ -37,12 +37,20 @@ describe('infra stage: an unchanged template is not deployed again (dist/index.j
     await bench?.stop();
   });
 
-  const deployNoSecrets = (group: string, extra: Record<string, string> = {}) =>
-    bench.deploy(group, {
-      template: 'no-secrets.json',
-      parameters: `prefix=mlops\nciObjectId=${CI_OBJECT_ID}`,
-      ...extra
-    });
+  const deployNoSecrets = (
+    group: string,
+    extra: Record<string, string> = {},
+    env: Record<string, string> = {}
+  ) =>
+    bench.deploy(
+      group,
+      {
+        template: 'no-secrets.json',
+        parameters: `prefix=mlops\nciObjectId=${CI_OBJECT_ID}`,
+        ...extra
+      },
+      env
+    );
 
   /** `PUT …/deployments/<name>` and every other write the run sent, as `METHOD path`. */
   async function writesOf(run: () => Promise<ActionRun>): Promise<{ run: ActionRun; writes: string[] }> {
@@ -75,6 +83,29 @@ describe('infra stage: an unchanged template is not deployed again (dist/index.j
     expect(again.run.outputs.vaultName).toBe(first.run.outputs.vaultName);
     expect(again.run.outputs['template-outputs']).toBe(first.run.outputs['template-outputs']);
     expect(again.run.summary).toContain('was not sent again');
+  });
+
+  it('writes nothing in the next workflow run either (a new run id, so a new default deployment name)', async () => {
+    const runner = (runId: string) => ({ GITHUB_REPOSITORY: 'octo/models', GITHUB_RUN_ID: runId });
+    const first = await writesOf(() => deployNoSecrets('rg-next-run', {}, runner('1001')));
+    expect(first.writes).toContain('PUT …/providers/Microsoft.Resources/deployments/models-no-secrets-1001');
+
+    const next = await writesOf(() => deployNoSecrets('rg-next-run', {}, runner('1002')));
+    expect(next.writes).toEqual([]);
+    expect(next.run.outputs['template-outputs']).toBe(first.run.outputs['template-outputs']);
+    expect(next.run.summary).toContain("same template and parameters as 'models-no-secrets-1001'");
+
+    // A changed parameter in a third run is deployed, under that run's name.
+    const changed = await writesOf(() =>
+      deployNoSecrets(
+        'rg-next-run',
+        { parameters: `prefix=mlops\nciObjectId=${CI_OBJECT_ID.replace('5555', '7777')}` },
+        runner('1003')
+      )
+    );
+    expect(changed.writes).toContain(
+      'PUT …/providers/Microsoft.Resources/deployments/models-no-secrets-1003'
+    );
   });
 
   it('deploys again when a resource drifted from the template (what-if sees it)', async () => {

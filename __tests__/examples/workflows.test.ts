@@ -137,7 +137,7 @@ describe('example workflows', () => {
       const runner = { workspace: EXAMPLES, repository: 'owner/repo', runId: '1', path: '' };
       for (const { job, step } of actionSteps(workflow)) {
         const label = `${file} › ${job} › ${step.name ?? step.uses}`;
-        const problems = await parseConfig(runnerInputs(step), runner, offlineProblems).then(
+        const problems = await parseConfig(runnerInputs(step), runner, [], offlineProblems).then(
           (): string[] => [],
           (error: unknown) => {
             if (error instanceof ConfigurationError) return error.problems.map(p => `${label}: ${p.message}`);

@@ -1,11 +1,12 @@
 import * as core from '@actions/core';
 import type { AnnotationTarget, Log } from '../run/log.js';
 import type { RawInputs } from '../contract/inputs.js';
-import { readInputs } from './read-inputs.js';
+import { readInputs, undeclaredInputs } from './read-inputs.js';
 import type { RunnerContext } from '../contract/runner-context.js';
 import type { Outputs, TemplateOutput } from '../contract/outputs.js';
 import type { GitHubSession } from './github-port.js';
 import { gitHubSession } from './github-api.js';
+import { actionsExecTools } from './tool-runner.js';
 
 /**
  * Everything run() needs from the GitHub Actions runner, as one port. The real one is built on
@@ -14,6 +15,8 @@ import { gitHubSession } from './github-api.js';
 export interface ActionAdapter {
   log: Log;
   readInputs(): RawInputs;
+  /** Inputs the step was given that action.yml does not declare (refused); optional for fakes. */
+  undeclaredInputs?(): string[];
   /** Where the run happens: workspace, repository, run id, PATH. */
   runnerContext(): RunnerContext;
   /** A fresh GitHub OIDC ID token for the audience. */
@@ -46,11 +49,13 @@ export function coreAdapter(): ActionAdapter {
   return {
     log: coreLog,
     readInputs: () => readInputs(),
+    undeclaredInputs: () => undeclaredInputs(),
     runnerContext: () => ({
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       repository: process.env.GITHUB_REPOSITORY ?? '',
       runId: process.env.GITHUB_RUN_ID ?? '',
-      path: process.env.PATH ?? ''
+      path: process.env.PATH ?? '',
+      tools: actionsExecTools
     }),
     requestIdToken: audience => core.getIDToken(audience),
     setOutputs(outputs) {

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { childProcessTools, type ToolRunner } from '../contract/tool-runner.js';
 import { TemplateFileError } from './errors.js';
 
 /** The command that compiles Bicep to ARM JSON on stdout. */
@@ -37,14 +37,17 @@ export async function findBicepCommand(file: string, pathVariable: string): Prom
   );
 }
 
-/** Compiles a .bicep file to ARM JSON text with the Bicep CLI found on PATH. */
-export async function compileBicep(file: string, pathVariable: string): Promise<string> {
+/** Compiles a .bicep file to ARM JSON text with the Bicep CLI found on PATH, run by `tools`. */
+export async function compileBicep(
+  file: string,
+  pathVariable: string,
+  tools: ToolRunner = childProcessTools
+): Promise<string> {
   const { command, args } = await findBicepCommand(file, pathVariable);
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error)
-        reject(new TemplateFileError(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
-      else resolve(stdout);
-    });
-  });
+  const { exitCode, stdout, stderr } = await tools.run(command, args, `Compile ${file} (Bicep)`);
+  if (exitCode !== 0)
+    throw new TemplateFileError(
+      `${command} ${args.join(' ')} failed: ${stderr.trim() || `exit code ${exitCode}`}`
+    );
+  return stdout;
 }

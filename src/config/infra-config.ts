@@ -164,7 +164,7 @@ async function parseTemplate(
   if (!/\.bicep$/i.test(file.displayPath))
     return parseFile(() => loadTemplate(file.text, file.displayPath), report);
   try {
-    const compiled = await compileBicep(file.absolutePath, runner.path);
+    const compiled = await compileBicep(file.absolutePath, runner.path, runner.tools);
     return parseFile(() => loadTemplate(compiled, file.displayPath), report);
   } catch (error) {
     report({ input: 'template', file: file.displayPath, message: (error as Error).message });

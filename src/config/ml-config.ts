@@ -22,6 +22,10 @@ export type TrafficPolicy = { kind: 'blue-green' } | { kind: 'all' } | { kind: '
 export type CrashLoopPolicy = 'fail-fast' | 'wait';
 export const CRASH_LOOP_POLICIES: readonly CrashLoopPolicy[] = ['fail-fast', 'wait'];
 
+/** Input `failed-deployment`: what becomes of a new deployment that failed or failed the health gate. */
+export type FailedDeploymentPolicy = 'delete' | 'keep';
+export const FAILED_DEPLOYMENT_POLICIES: readonly FailedDeploymentPolicy[] = ['delete', 'keep'];
+
 /** The model stages' configuration: what to deploy where, and how traffic moves. */
 export interface MlConfig {
   workspace: string;
@@ -39,6 +43,8 @@ export interface MlConfig {
   dryRun: boolean;
   /** Input `crash-loop`. */
   crashLoop: CrashLoopPolicy;
+  /** Input `failed-deployment`. */
+  failedDeployment: FailedDeploymentPolicy;
 }
 
 type Report = (problem: ConfigurationProblem) => void;
@@ -60,6 +66,13 @@ export function loadMlConfig(
   if (keepPrevious.problem) report(keepPrevious.problem);
   const crashLoop = parseChoice('crash-loop', inputs['crash-loop'] || 'fail-fast', CRASH_LOOP_POLICIES);
   if (crashLoop.problem) report({ ...crashLoop.problem, fix: "Write 'fail-fast' (the default) or 'wait'." });
+  const failedDeployment = parseChoice(
+    'failed-deployment',
+    inputs['failed-deployment'] || 'delete',
+    FAILED_DEPLOYMENT_POLICIES
+  );
+  if (failedDeployment.problem)
+    report({ ...failedDeployment.problem, fix: "Write 'delete' (the default) or 'keep'." });
   // Reported by the infra configuration when invalid; here only its value matters.
   const dryRun = parseBoolean('dry-run', inputs['dry-run']).value ?? false;
 
@@ -98,13 +111,15 @@ export function loadMlConfig(
   );
   problems.forEach(report);
   if (target) unsupportedFeatures(target.deployment, placement).forEach(report);
-  if (!target || !traffic || keepPrevious.value === undefined || !crashLoop.value) return undefined;
+  if (!target || !traffic || keepPrevious.value === undefined || !crashLoop.value || !failedDeployment.value)
+    return undefined;
   return {
     ...target,
     traffic,
     keepPrevious: keepPrevious.value,
     dryRun,
     crashLoop: crashLoop.value,
+    failedDeployment: failedDeployment.value,
     ...(blobEndpoint ? { blobEndpoint } : {})
   };
 }

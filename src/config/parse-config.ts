@@ -10,6 +10,7 @@ import { loadMlConfig } from './ml-config.js';
 import { loadReportingConfig } from './reporting-config.js';
 import { loadTargetConfig, parseTargetKind } from './target-config.js';
 import type { RunnerContext } from '../contract/runner-context.js';
+import { undeclaredInputProblems } from './undeclared-inputs.js';
 import {
   checkGuid,
   checkResourceGroupName,
@@ -28,14 +29,17 @@ export type TemplateCheck = (infra: InfraConfig, context: DeploymentContext) => 
 /**
  * Turns raw inputs into the typed configuration, reading and parsing every file they name. Every input is
  * checked before anything is sent to Azure, and every problem is reported at once (a ConfigurationError), so
- * a user fixes their workflow in one go.
+ * a user fixes their workflow in one go. `undeclared` are the inputs given that action.yml does not declare.
  */
 export async function parseConfig(
   inputs: RawInputs,
   runner: RunnerContext,
+  undeclared: readonly string[] = [],
   checkTemplate?: TemplateCheck
 ): Promise<ActionConfig> {
   const problems = new ProblemList();
+  // First: a misspelt input explains the problems that follow from its absence ('parameters' without 'template').
+  undeclaredInputProblems(undeclared).forEach(problem => problems.add(problem));
   const problem = (input: InputName, message: string | undefined, fix?: string): void => {
     if (message) problems.add({ input, message, ...(fix ? { fix } : {}) });
   };

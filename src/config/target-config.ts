@@ -13,9 +13,12 @@ export const TARGET_KINDS: readonly TargetKind[] = ['azure', 'local'];
 export type InferenceServerKind = 'builtin' | 'azmlinfsrv';
 export const INFERENCE_SERVER_KINDS: readonly InferenceServerKind[] = ['builtin', 'azmlinfsrv'];
 
-/** Input `preflight` as written: `auto` runs it for cloud targets when python3 is on PATH. */
-export type PreflightMode = 'auto' | 'true' | 'false';
-export const PREFLIGHT_MODES: readonly PreflightMode[] = ['auto', 'true', 'false'];
+/**
+ * Input `preflight` as written: `auto` runs it for cloud targets when python3 is on PATH; `strict` runs it as
+ * `true` does and also stops the run when the sample's answer differs from the expected one.
+ */
+export type PreflightMode = 'auto' | 'true' | 'strict' | 'false';
+export const PREFLIGHT_MODES: readonly PreflightMode[] = ['auto', 'true', 'strict', 'false'];
 
 /** The server that runs the scoring script on the runner, resolved to a program. */
 export type InferenceServerChoice =
@@ -70,7 +73,8 @@ export async function loadTargetConfig(
   );
   if (server.problem) report({ ...server.problem, fix: "Write 'builtin' (the default) or 'azmlinfsrv'." });
   const mode = parseChoice('preflight', inputs.preflight || 'auto', PREFLIGHT_MODES);
-  if (mode.problem) report({ ...mode.problem, fix: "Write 'auto' (the default), 'true' or 'false'." });
+  if (mode.problem)
+    report({ ...mode.problem, fix: "Write 'auto' (the default), 'true', 'strict' or 'false'." });
   const preflightMode = mode.value ?? 'auto';
   const python = await findPython(runner.path);
   if (kind === 'local') localTargetProblems(inputs, ml, python).forEach(report);
@@ -154,7 +158,7 @@ function wantsPreflight(
   if (!python) {
     report({
       input: 'preflight',
-      message: "is 'true', but no python3 is on PATH to run the scoring script.",
+      message: `is '${mode}', but no python3 is on PATH to run the scoring script.`,
       fix: "Add actions/setup-python before this step, or set 'preflight: auto'."
     });
   }
@@ -162,7 +166,7 @@ function wantsPreflight(
   if (!ml && !modelInputs) {
     report({
       input: 'preflight',
-      message: "is 'true', but no model deployment is configured: there is no scoring script to try.",
+      message: `is '${mode}', but no model deployment is configured: there is no scoring script to try.`,
       fix: "Set 'deployment-file' (or 'model-path' and 'scoring-script'), or remove 'preflight'."
     });
   } else if (ml) runnerFilesProblems(ml, 'preflight').forEach(report);

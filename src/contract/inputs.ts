@@ -48,6 +48,7 @@ export const INPUT_NAMES = [
   'inference-server',
   'preflight',
   'crash-loop',
+  'failed-deployment',
   'sample-request',
   'expected-response',
   'health-requests',

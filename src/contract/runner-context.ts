@@ -1,3 +1,5 @@
+import type { ToolRunner } from './tool-runner.js';
+
 /**
  * Facts about the workflow run that the configuration needs (where files are, which run this is).
  * The action adapter reads them from the runner's environment; below it they are plain values.
@@ -11,4 +13,6 @@ export interface RunnerContext {
   runId: string;
   /** The PATH tools (bicep, az, python3) are looked up in. */
   path: string;
+  /** How command-line tools that finish are run (`@actions/exec` in the action); default: child_process. */
+  tools?: ToolRunner;
 }

@@ -10,7 +10,6 @@ import {
   runDeployment,
   TemplateDeploymentFailedError,
   validateDeployment,
-  waitForActiveDeployment,
   whatIfDeployment,
   type DeploymentRequest
 } from './arm-deployment.js';
@@ -18,6 +17,7 @@ import { decideVaults, nameVaults, type NamedVault } from '../keyvault/guard-vau
 import type { InfraResult, VaultReport } from './infra-result.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
+import { previousDeployment } from './previous-deployment.js';
 import {
   deployedBefore,
   deploymentFingerprint,
@@ -72,7 +72,7 @@ export const infraStage: Stage<InfraContext> = {
     const deployments = azure.deployments();
     // A group this run has yet to create holds nothing: ARM can validate nothing there and no vault exists in it.
     const previous = group.exists
-      ? await waitForActiveDeployment(deployments, request, deadline, log)
+      ? await previousDeployment(deployments, request, fingerprint, deadline, log)
       : undefined;
     // ARM's validation is an LRO of its own. When every vault name is known offline, the guard does not need
     // its answer: the vault reads and what-if go on beside it, and it is awaited before anything is written.
@@ -124,7 +124,9 @@ export const infraStage: Stage<InfraContext> = {
           result.unchanged = true;
           result.outputs = templateOutputs(previous.properties?.outputs);
           result.vaults.forEach(vault => (vault.policiesKept = vault.policiesBefore));
-          return `deployment '${infra.deploymentName}' unchanged: same template and parameters as its last successful run, ${describeChanges(result)}; nothing written`;
+          const earlier =
+            previous.name === infra.deploymentName ? 'its last successful run' : `'${previous.name}'`;
+          return `deployment '${infra.deploymentName}' unchanged: same template and parameters as ${earlier}, ${describeChanges(result)}; nothing written`;
         }
         await validate();
         if (infra.mode === 'Complete') {

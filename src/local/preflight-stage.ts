@@ -1,5 +1,5 @@
 import type { HealthSample } from '../config/health-config.js';
-import { RANK } from '../run/finding.js';
+import { RANK, type Finding } from '../run/finding.js';
 import { postScoring } from '../health/scoring-client.js';
 import { judgeAnswer } from '../health/scoring-response.js';
 import type { Stage } from '../run/stage.js';
@@ -43,7 +43,10 @@ export const preflightStage: Stage<LocalContext> = {
   }
 };
 
-/** One sample request: run() raising stops the run; an answer that merely differs is a warning. */
+/**
+ * One sample request: run() raising stops the run; an answer that merely differs is a warning, or with
+ * `preflight: strict` stops the run too.
+ */
 async function sendSample(
   context: LocalContext,
   running: RunningScript,
@@ -68,15 +71,24 @@ async function sendSample(
   }
   const answered = `${sample.file} answered ${answer.status} in ${result.sample.latencyMs} ms`;
   if (verdict.kind === 'correct') return answered;
-  context.findings.add({
+  // `preflight: strict` trusts the runner's answer: the runner has the environment's packages, so a wrong
+  // answer here is a wrong answer in Azure, and deploying it would only bill for finding that out.
+  const strict = context.config.target?.preflightMode === 'strict';
+  const finding: Finding = {
     id: 'preflight-unexpected-answer',
     stage: 'preflight',
-    severity: 'warning',
+    severity: strict ? 'error' : 'warning',
     title: 'Preflight: the sample answer differs on the runner',
-    cause: `On the runner, ${verdict.message}. The deployment goes on; the health check judges the cloud's answer.`,
-    fix: "If the runner's packages match the environment, fix run() or the expected response now.",
+    cause: strict
+      ? `On the runner, ${verdict.message}. With 'preflight: strict' the run stops here; nothing was sent to Azure.`
+      : `On the runner, ${verdict.message}. The deployment goes on; the health check judges the cloud's answer.`,
+    fix: strict
+      ? "Fix run() or the expected response; or set 'preflight: true' when the runner's packages differ from the environment's and only the cloud's answer should count."
+      : "If the runner's packages match the environment, fix run() or the expected response now; 'preflight: strict' makes this stop the run.",
     evidence: [{ title: `Answer to ${sample.file}`, text: answer.body }],
-    rank: RANK.advice
-  });
+    rank: strict ? RANK.rootCause : RANK.advice
+  };
+  context.findings.add(finding);
+  if (strict) throw new ScoringScriptError(`${finding.title}: ${finding.cause}`);
   return `${answered} (differs from the expected response: warning)`;
 }

@@ -4,13 +4,11 @@ import type { CrashLoop } from './crash-loop-watch.js';
 /** The code the stage reports when it stopped waiting for a crash-looping deployment, as Kubernetes names it. */
 export const CRASH_LOOP_CODE = 'DeploymentCrashLoopBackOff';
 
-/** Where the crash-looping deployment lives, for the message's clean-up command. */
+/** Which deployment crash-loops, for the message. */
 export interface CrashLoopTarget {
   operation: string;
   deployment: string;
   endpoint: string;
-  resourceGroup: string;
-  workspace: string;
   correlationId?: string;
   requestId?: string;
 }
@@ -31,7 +29,7 @@ export class DeploymentCrashLoopError extends AzureOperationError {
       target.operation,
       undefined,
       CRASH_LOOP_CODE,
-      crashLoopMessage(loop, target),
+      crashLoopMessage(loop),
       [],
       target.correlationId,
       target.requestId
@@ -49,15 +47,13 @@ export class DeploymentCrashLoopError extends AzureOperationError {
   }
 }
 
-function crashLoopMessage(loop: CrashLoop, target: CrashLoopTarget): string {
+function crashLoopMessage(loop: CrashLoop): string {
   // The exception's message comes with the scoring script's line in the stage's own account of the failure.
   return (
     `the inference server crashed ${loop.crashes} times with the same traceback ` +
     `(${loop.traceback.exceptionType}), so the action stopped waiting (input 'crash-loop': 'fail-fast'). ` +
     `Azure keeps restarting the container in the background until it marks the deployment failed; the ` +
     `deployment has 0% traffic, so nothing that serves is affected. Fix the script and run again (changed ` +
-    `content deploys under a new name), and delete this deployment: az ml online-deployment delete --name ` +
-    `${target.deployment} --endpoint-name ${target.endpoint} --resource-group ${target.resourceGroup} ` +
-    `--workspace-name ${target.workspace} --yes`
+    `content deploys under a new name); input 'failed-deployment' decides whether the action deletes this one.`
   );
 }

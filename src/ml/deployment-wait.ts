@@ -117,8 +117,6 @@ function crashLoopError(
     operation,
     deployment: name,
     endpoint: scope.result.endpointName,
-    resourceGroup: scope.resourceGroup,
-    workspace: scope.workspace,
     ...ids
   });
 }

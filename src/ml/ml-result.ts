@@ -30,4 +30,14 @@ export interface MlResult {
   healthChecked?: boolean;
   /** Deployments deleted because `keep-previous` is false. */
   deleted?: string[];
+  /**
+   * The run's deployment that failed or failed the health gate, after the run (failed-deployment.ts): deleted,
+   * being deleted, or left behind (with the command that deletes it).
+   */
+  failedDeployment?: {
+    name: string;
+    outcome: 'deleted' | 'deleting' | 'left';
+    why: string;
+    deleteCommand?: string;
+  };
 }

@@ -42,8 +42,19 @@ export function renderMlSummary(ml: MlResult): string[] {
   } else if (ml.deployment?.provisioningState === 'Failed') {
     lines.push('Traffic was not moved: the deployments that served before keep serving.', '');
   }
+  if (ml.failedDeployment) lines.push(describeFailedDeployment(ml.failedDeployment), '');
   if (ml.deleted?.length)
     lines.push(`Deleted (keep-previous: false): ${ml.deleted.map(d => `\`${d}\``).join(', ')}.`, '');
   if (ml.endpoint?.scoringUri) lines.push(`Scoring URI: ${ml.endpoint.scoringUri}`, '');
   return lines;
+}
+
+/** What became of the run's failed deployment: deleted, or left behind and billing, with the command. */
+function describeFailedDeployment(failed: NonNullable<MlResult['failedDeployment']>): string {
+  const what = `Deployment \`${failed.name}\` ${failed.why}`;
+  if (failed.outcome === 'left')
+    return `${what} and is left behind at 0% traffic, still billing (see the warning): \`${failed.deleteCommand}\``;
+  return failed.outcome === 'deleted'
+    ? `${what}: deleted after its logs were read (\`failed-deployment: delete\`); nothing of it is left running.`
+    : `${what}: Azure is deleting it (\`failed-deployment: delete\`).`;
 }

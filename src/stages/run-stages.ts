@@ -2,6 +2,7 @@ import { diagnoseFailure } from './diagnose-failure.js';
 import { RecentLog } from './recent-log.js';
 import type { RunReport } from './run-report.js';
 import type { RunContext, RunStage } from './run-context.js';
+import { settleFailedDeployment } from '../ml/failed-deployment.js';
 
 /**
  * Runs the stages in order, timing each and recording its outcome. The first failure is recorded against
@@ -49,6 +50,8 @@ export async function runStages(
       // throwing: the original error is what run() reports.
       if (context.findings.errors.length === explainedBefore)
         await diagnoseFailure(stage.name, error, context, recent.text());
+      // Only now that its logs are read: delete (or report) the failed new deployment, which bills while it exists.
+      await settleFailedDeployment(context);
       throw error;
     }
   }

@@ -16,7 +16,12 @@ export interface InfraBench {
   /** The runner's workspace folder the fixtures were copied to. */
   workspace: string;
   /** Runs the action on `ml-workspace.json` (or what `inputs` name) into `resourceGroup`. */
-  deploy(resourceGroup: string, inputs?: Record<string, string>): Promise<ActionRun>;
+  /** `env` adds runner variables (GITHUB_RUN_ID, …) to the stand-in's. */
+  deploy(
+    resourceGroup: string,
+    inputs?: Record<string, string>,
+    env?: Record<string, string>
+  ): Promise<ActionRun>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +41,7 @@ export async function startInfraBench(
     emulator,
     clients,
     workspace,
-    deploy: (resourceGroup, inputs = {}) =>
+    deploy: (resourceGroup, inputs = {}, env = {}) =>
       runAction({
         inputs: {
           ...azureInputs(emulator.facts),
@@ -46,7 +51,7 @@ export async function startInfraBench(
           parameters: 'ml-workspace.parameters.json',
           ...inputs
         },
-        env: runnerEnv(emulator.facts),
+        env: { ...runnerEnv(emulator.facts), ...env },
         workspace
       }),
     stop: async () => {
