@@ -55,8 +55,16 @@ function formatAzureFailure(
   const statusText = status ? ` (HTTP ${status})` : '';
   const lines = [`Azure refused to ${operation}${statusText}: ${code}: ${message}`];
   for (const detail of flattenDetails(details)) lines.push(`  - ${detail.code}: ${detail.message}`);
-  if (correlationId) lines.push(`Correlation id: ${correlationId} (quote it to Azure support).`);
+  lines.push(...correlationLine(correlationId));
   return lines.join('\n');
+}
+
+/**
+ * The line every message about an Azure failure ends with: the id Azure support traces the run's requests by.
+ * One place, so the wording is the same whichever error carries it.
+ */
+export function correlationLine(correlationId: string | undefined): string[] {
+  return correlationId ? [`Correlation id: ${correlationId} (quote it to Azure support).`] : [];
 }
 
 /** Every nested detail, depth first, so deep causes (a failing resource inside a deployment) surface. */

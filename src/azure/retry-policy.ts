@@ -1,3 +1,4 @@
+import { correlationLine } from './azure-error.js';
 import type {
   PipelinePolicy,
   PipelineRequest,
@@ -107,8 +108,10 @@ function backoffMs(attempt: number, options: RetryOptions): number {
 }
 
 function correlationOf(request: PipelineRequest): string {
-  const id = request.headers.get('x-ms-correlation-request-id');
-  return id ? `\nCorrelation id: ${id}` : '';
+  const id = request.headers.get('x-ms-correlation-request-id') ?? undefined;
+  return correlationLine(id)
+    .map(line => `\n${line}`)
+    .join('');
 }
 
 /** `PUT /subscriptions/…/resourcegroups/rg` (query string dropped: it can carry SAS signatures). */

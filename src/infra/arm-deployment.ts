@@ -5,7 +5,13 @@ import type {
   DeploymentMode,
   WhatIfChange
 } from '@azure/arm-resourcesdeployments';
-import { azureCall, azureLroCall, AzureOperationError, type ArmErrorDetail } from '../azure/azure-error.js';
+import {
+  azureCall,
+  azureLroCall,
+  AzureOperationError,
+  type ArmErrorDetail,
+  correlationLine
+} from '../azure/azure-error.js';
 import type { Deadline } from '../run/deadline.js';
 
 /** What one template deployment sends to ARM. */
@@ -41,7 +47,9 @@ export class TemplateDeploymentFailedError extends Error {
         operations
           .map(op => `\n  - ${op.resourceType} '${op.resourceName}': ${op.error.code}: ${op.error.message}`)
           .join('') +
-        (failure.correlationId ? `\nCorrelation id: ${failure.correlationId}` : '')
+        correlationLine(failure.correlationId)
+          .map(line => `\n${line}`)
+          .join('')
     );
     this.name = 'TemplateDeploymentFailedError';
   }

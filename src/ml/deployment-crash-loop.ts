@@ -1,4 +1,4 @@
-import { AzureOperationError } from '../azure/azure-error.js';
+import { AzureOperationError, correlationLine } from '../azure/azure-error.js';
 import type { CrashLoop } from './crash-loop-watch.js';
 
 /** The code the stage reports when it stopped waiting for a crash-looping deployment, as Kubernetes names it. */
@@ -41,8 +41,7 @@ export class DeploymentCrashLoopError extends AzureOperationError {
     const lines = [
       `Online deployment '${target.deployment}' on endpoint '${target.endpoint}': ${this.azureMessage}`
     ];
-    if (target.correlationId)
-      lines.push(`Correlation id: ${target.correlationId} (quote it to Azure support).`);
+    lines.push(...correlationLine(target.correlationId));
     this.message = lines.join('\n');
   }
 }

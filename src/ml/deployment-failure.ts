@@ -1,4 +1,4 @@
-import { AzureOperationError, flattenDetails } from '../azure/azure-error.js';
+import { AzureOperationError, correlationLine, flattenDetails } from '../azure/azure-error.js';
 import type { ContainerLogs } from '../diagnose/failure-facts.js';
 import { describeScriptFailure, type ScriptFailure } from '../scoring-script/init-traceback.js';
 
@@ -25,8 +25,7 @@ export class OnlineDeploymentFailedError extends AzureOperationError {
       ...(scriptFailure ? [`The scoring script failed: ${describeScriptFailure(scriptFailure)}.`] : []),
       `Traffic was not moved (${serving}). The container logs are in the step log.`
     ];
-    if (cause.correlationId)
-      lines.push(`Correlation id: ${cause.correlationId} (quote it to Azure support).`);
+    lines.push(...correlationLine(cause.correlationId));
     this.message = lines.join('\n');
   }
 }
