@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,48 @@ describe('failed deployments and strict preflight (dist/index.js against the sta
     for await (const deployment of ml.onlineDeployments.list(RG, WS, 'failed-del'))
       left.push(deployment.name!);
     expect(left).toEqual([]);
+  });
+
+  it('deletes a new deployment that failed the health gate, never the one that serves', async () => {
+    const workspace = checkout();
+    const gate = { 'endpoint-name': 'gate-ep', preflight: 'false', 'sample-request': 'samples/row.json' };
+    const first = await deploy(workspace, gate);
+    expect(first.exitCode).toBe(0);
+    const serving = first.outputs['deployment-name']!;
+    const traffic = async () => (await ml.onlineEndpoints.get(RG, WS, 'gate-ep')).properties.traffic;
+    const names = async () => {
+      const found: string[] = [];
+      for await (const deployment of ml.onlineDeployments.list(RG, WS, 'gate-ep'))
+        found.push(deployment.name!);
+      return found.sort();
+    };
+    expect(await traffic()).toEqual({ [serving]: 100 });
+
+    // The same content with an answer it cannot give: the serving deployment fails the gate, and stays.
+    const wrong = { ...gate, 'expected-response': '{"predictions": [-1]}' };
+    const same = await deploy(workspace, wrong);
+    expect([same.exitCode, same.outputs['failed-stage'], same.outputs.healthy]).toEqual([
+      1,
+      'health',
+      'false'
+    ]);
+    expect(await names()).toEqual([serving]);
+    expect(same.summary).not.toContain('deleted after its logs were read');
+
+    // New content, the same wrong expectation: the new deployment is deleted, traffic never moved.
+    writeFileSync(
+      join(workspace, 'src', 'score.py'),
+      `# changed\n${readFileSync(join(workspace, 'src', 'score.py'), 'utf8')}`
+    );
+    const changed = await deploy(workspace, wrong);
+    expect([changed.exitCode, changed.outputs['failed-stage']]).toEqual([1, 'health']);
+    const failedName = changed.outputs['deployment-name']!;
+    expect(failedName).not.toBe(serving);
+    expect(changed.summary).toContain(
+      `Deployment \`${failedName}\` failed the health gate: deleted after its logs were read`
+    );
+    expect(await names()).toEqual([serving]);
+    expect(await traffic()).toEqual({ [serving]: 100 });
   });
 
   it("'preflight: strict' stops the run when the sample's answer differs on the runner; nothing is written", async () => {

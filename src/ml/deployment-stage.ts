@@ -3,6 +3,7 @@ import { azureCall, AzureOperationError } from '../azure/azure-error.js';
 import type { Stage } from '../run/stage.js';
 import type { MlContext } from './ml-context.js';
 import { deploymentBody, onlineDeploymentName } from './deployment-body.js';
+import { DeploymentCrashLoopError } from './deployment-crash-loop.js';
 import { OnlineDeploymentFailedError } from './deployment-failure.js';
 import { createOnlineDeployment, waitWhileInProgress } from './deployment-wait.js';
 import { readContainerLogs } from './container-logs.js';
@@ -32,9 +33,21 @@ export const deploymentStage: Stage<MlContext> = {
     );
     const name = onlineDeploymentName(scope.config.deployment.name, body);
     const found = await readDeployment(scope, name);
+    // Recorded before waiting: a crash loop seen while waiting is this content failing again, and what the run
+    // leaves behind is then settled like a failure of its own (failed-deployment.ts).
+    if (found)
+      result.deployment = {
+        name,
+        action: 'retried',
+        provisioningState: found.properties.provisioningState ?? ''
+      };
     const existing = await waitWhileInProgress(context, scope, name, found, () =>
       readDeployment(scope, name)
-    );
+    ).catch((error: unknown) => {
+      if (result.deployment && error instanceof DeploymentCrashLoopError)
+        result.deployment.provisioningState = 'Failed';
+      throw error;
+    });
     const state = existing?.properties.provisioningState;
     if (state === 'Succeeded') {
       result.deployment = { name, action: 'unchanged', provisioningState: state };
