@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runningCost } from '../../src/ml/failed-deployment.js';
-import type { DeploymentSpec } from '../../src/ml/ml-specs.js';
+import type { DeploymentSpec } from '../../src/config/ml-specs.js';
 
 const base: DeploymentSpec = { kind: 'managed', tags: {}, environmentVariables: {} };
 
