@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { AnnotationTarget, Log } from '../log.js';
 import { readInputs, type RawInputs } from './inputs.js';
 import type { RunnerContext } from '../config/runner-context.js';
-import type { Outputs, TemplateOutput } from './outputs.js';
+import { actionOutputName, type Outputs } from './outputs.js';
 import type { GitHubSession } from '../report/github-port.js';
 import { gitHubSession } from './github-api.js';
 
@@ -18,8 +18,11 @@ export interface ActionAdapter {
   /** A fresh GitHub OIDC ID token for the audience. */
   requestIdToken(audience: string): Promise<string>;
   setOutputs(outputs: Outputs): void;
-  /** Sets each template output as a step output of its own name; secure ones are masked first. */
-  setTemplateOutputs(outputs: Record<string, TemplateOutput>): void;
+  /**
+   * Sets each template output as a step output of its own name (already redacted, secrets left out); a name
+   * of the action's own outputs is never set, so `status` cannot be overwritten.
+   */
+  setTemplateOutputs(outputs: Record<string, string>): void;
   /** Appends markdown to the job summary; a no-op outside a runner. */
   writeSummary(markdown: string): Promise<void>;
   /** Marks the step failed (exit code 1) after the message was reported. */
@@ -56,10 +59,8 @@ export function coreAdapter(): ActionAdapter {
       for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     },
     setTemplateOutputs(outputs) {
-      for (const [name, output] of Object.entries(outputs)) {
-        if (output.secure) core.setSecret(output.value);
-        core.setOutput(name, output.value);
-      }
+      for (const [name, value] of Object.entries(outputs))
+        if (!actionOutputName(name)) core.setOutput(name, value);
     },
     async writeSummary(markdown) {
       // Outside a runner (a local `node dist/index.js`) there is no summary file to append to.

@@ -24,6 +24,7 @@ import {
   isUnchanged
 } from './unchanged-deployment.js';
 import { armParameters, parameterProblems, planInfra, type InfraPlan } from './plan-infra.js';
+import { secretOutputs } from './secret-outputs.js';
 import { templateOutputs } from './template-outputs.js';
 import { summariseChanges } from './what-if-changes.js';
 
@@ -50,6 +51,7 @@ export const infraStage: Stage = {
     results.infra = result;
 
     const plan = planInfra(infra, templateDeploymentContext(context, results.resourceGroup!));
+    const secrets = secretOutputs(infra.template.json);
     refuseIf(parameterProblems(plan));
     for (const linked of plan.walk.notInspectable) {
       log.warning(`${linked.reason}: Key Vaults inside it are not guarded.`, {
@@ -121,7 +123,7 @@ export const infraStage: Stage = {
         }
         if (isUnchanged(previous, fingerprint, result.changes, decisions)) {
           result.unchanged = true;
-          result.outputs = templateOutputs(previous.properties?.outputs);
+          result.outputs = templateOutputs(previous.properties?.outputs, secrets, context.redactor);
           result.vaults.forEach(vault => (vault.policiesKept = vault.policiesBefore));
           return `deployment '${infra.deploymentName}' unchanged: same template and parameters as its last successful run, ${describeChanges(result)}; nothing written`;
         }
@@ -138,7 +140,7 @@ export const infraStage: Stage = {
       }
       try {
         const deployment = await deployOrLocate(context, plan, guardedRequest, result);
-        result.outputs = templateOutputs(deployment.properties?.outputs);
+        result.outputs = templateOutputs(deployment.properties?.outputs, secrets, context.redactor);
       } catch (error) {
         if (attempt >= MAX_CONFLICT_ATTEMPTS || !isVaultConflict(error)) throw error;
         log.warning(
