@@ -13,7 +13,7 @@ import { signInStage } from './stages/sign-in.js';
 import type { StageResults } from './stages/stage.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { publishedTemplateOutputs } from './infra/template-outputs.js';
-import { secureParameterValues } from './infra/secure-parameters.js';
+import { registerSecureParameters } from './infra/secure-parameters.js';
 import { mlOutputs } from './ml/ml-outputs.js';
 import { healthOutputs } from './health/health-outputs.js';
 import { ANNOTATION_LIMIT, Findings } from './diagnose/finding.js';
@@ -35,7 +35,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   try {
     const config = await parseConfig(adapter.readInputs(), adapter.runnerContext());
     deploysModel = config.ml !== undefined;
-    if (config.infra) secureParameterValues(config.infra).forEach(value => redactor.add(value));
+    if (config.infra) registerSecureParameters(config.infra, redactor, adapter.log);
     deadline = new Deadline(config.timeoutMs);
     const activeDeadline = deadline;
     adapter.onCancel(signal =>

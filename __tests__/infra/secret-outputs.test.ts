@@ -71,11 +71,13 @@ describe('secretOutputs: which template outputs carry a secret, from their expre
     expect([...found.keys()].sort()).toEqual(['looped', 'object']);
   });
 
-  it('leaves outputs that touch no secret alone, and a variable that refers to itself does not loop', () => {
+  it('leaves outputs that touch no secret (or only its length) alone, and a variable that refers to itself does not loop', () => {
     const found = secretOutputs(
       template(
         {
           name: { type: 'string', value: "[parameters('userName')]" },
+          length: { type: 'int', value: "[length(parameters('adminPassword'))]" },
+          given: { type: 'bool', value: "[not(empty(parameters('adminPassword')))]" },
           literal: { type: 'string', value: "[[parameters('adminPassword')]" },
           loop: { type: 'string', value: "[variables('a')]" }
         },

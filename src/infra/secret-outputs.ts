@@ -23,6 +23,25 @@ export function secretOutputs(template: TemplateJson): Map<string, string> {
   return found;
 }
 
+/**
+ * Functions whose result is a length, a position or a yes/no about their arguments, never a piece of them:
+ * `length(parameters('adminPassword'))` is not the password, and workflows read such outputs.
+ */
+const VALUE_FREE_FUNCTIONS = new Set([
+  'length',
+  'empty',
+  'equals',
+  'less',
+  'lessorequals',
+  'greater',
+  'greaterorequals',
+  'contains',
+  'startswith',
+  'endswith',
+  'indexof',
+  'lastindexof'
+]);
+
 class SecretTaint {
   readonly #secureParameters: Map<string, string>;
   readonly #variables = new Map<string, unknown>();
@@ -75,6 +94,7 @@ class SecretTaint {
     if (node.kind === 'index') return this.#node(node.target) ?? this.#node(node.index);
     if (node.kind !== 'call') return undefined;
     const name = node.name.toLowerCase();
+    if (VALUE_FREE_FUNCTIONS.has(name)) return undefined;
     if (name.startsWith('list')) return `it calls ${node.name}()`;
     const first = node.args[0];
     if (name === 'parameters') {
