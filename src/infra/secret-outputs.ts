@@ -79,14 +79,13 @@ class SecretTaint {
   }
 
   #expression(text: string): string | undefined {
-    let node: ExpressionNode;
     try {
-      node = parseExpression(text);
+      return this.#node(parseExpression(text));
     } catch {
-      // ARM ran it, so it is an expression; judged by its text rather than published on a guess.
+      // ARM ran it, so it is an expression (perhaps nested deeper than this walk goes): judged by its text
+      // rather than published on a guess.
       return this.#byText(text);
     }
-    return this.#node(node);
   }
 
   #node(node: ExpressionNode): string | undefined {
