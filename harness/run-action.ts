@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { standInSecretsIn } from '../emulator/secret-shapes.js';
 import { readActionManifest } from './action-manifest.js';
+import { canaryLeaksIn } from './secret-canaries.js';
 
 /**
  * Runs `node dist/index.js` the way the GitHub runner does: inputs as INPUT_<NAME> variables (upper-case,
@@ -20,6 +21,11 @@ export interface ActionRunOptions {
   killAfterMs?: number;
   /** Called with the child process once started, e.g. to send SIGINT. */
   onStart?: (child: import('node:child_process').ChildProcess) => void;
+  /**
+   * The GitHub stand-in's request record, when the run talks to one: the bodies the run sends (PR comment,
+   * check run, deployment status) are checked for secrets like everything else it shows.
+   */
+  gitHubRequests?: ReadonlyArray<{ body?: unknown }>;
 }
 
 export interface ActionRun {
@@ -34,6 +40,10 @@ export interface ActionRun {
   annotations: WorkflowAnnotation[];
   /** Values registered with `::add-mask::`. */
   masks: string[];
+  /** Every name written to GITHUB_OUTPUT, in order, repeats included (`outputs` keeps the last value). */
+  outputWrites: string[];
+  /** Every string in the bodies of the requests the run sent to the GitHub stand-in (see gitHubRequests). */
+  gitHubTexts: string[];
   /** stdout as the runner shows it: `::add-mask::` lines consumed and masked values replaced by `***`. */
   visibleLog: string;
 }
@@ -63,6 +73,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     ...inputVariables(options.inputs),
     ...options.env
   };
+  const gitHubRequestsBefore = options.gitHubRequests?.length ?? 0;
   const started = Date.now();
   const child = spawn(process.execPath, [actionEntryPoint()], { env, cwd: env.GITHUB_WORKSPACE });
   options.onStart?.(child);
@@ -75,12 +86,17 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     child.on('close', (code, sig) => resolve([code, sig]))
   );
   clearTimeout(killer);
+  const outputText = readFileSync(outputFile, 'utf8');
   const run: ActionRun = {
     exitCode,
     signal,
     stdout,
     stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    outputs: parseOutputFile(outputText),
+    outputWrites: [...outputText.matchAll(/^([^<=\n]+)<<.+$/gm)].map(match => match[1]!),
+    gitHubTexts: (options.gitHubRequests?.slice(gitHubRequestsBefore) ?? []).flatMap(request =>
+      stringsIn(request.body)
+    ),
     summary: readFileSync(summaryFile, 'utf8'),
     durationMs: Date.now() - started,
     annotations: parseAnnotations(stdout),
@@ -100,14 +116,41 @@ export function actionEntryPoint(): string {
 
 /**
  * Every run of every test is checked for the secrets the stand-in hands out (endpoint keys and tokens, Entra and
- * GitHub tokens, the storage key): one in the visible log, stderr, the summary or an output fails the test that
- * ran it, whatever that test was about — a leak in a rare path is still a leak.
+ * GitHub tokens, the storage key) and for the securestring canaries tests pass (secret-canaries.ts), these in
+ * every escaped and encoded form, in pieces and, for the short one, as a word: one in the visible log, stderr,
+ * the summary, an output, an annotation or a body sent to GitHub fails the test that ran it, whatever that
+ * test was about — a leak in a rare path is still a leak.
  */
 function refuseLeakedSecrets(run: ActionRun): void {
-  const text = [run.visibleLog, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
-  const leaked = standInSecretsIn(text);
-  if (leaked.length > 0)
-    throw new Error(`The action run showed ${leaked.join(', ')} (not masked or redacted).`);
+  const places: Array<[string, string]> = [
+    ['the visible log', run.visibleLog],
+    ['stderr', run.stderr],
+    ['the job summary', run.summary],
+    ...Object.entries(run.outputs).map(([name, value]): [string, string] => [`output '${name}'`, value]),
+    ...visibleAnnotations(run).map((text, index): [string, string] => [`annotation ${index + 1}`, text]),
+    ...run.gitHubTexts.map((text, index): [string, string] => [`GitHub request text ${index + 1}`, text])
+  ];
+  const leaks = [
+    ...standInSecretsIn(places.map(([, text]) => text).join('\n')),
+    ...places.flatMap(([place, text]) => canaryLeaksIn(text).map(leak => `${leak} in ${place}`))
+  ];
+  if (leaks.length > 0)
+    throw new Error(`The action run showed ${leaks.join(', ')} (not masked or redacted).`);
+}
+
+/** Annotation titles and messages as the runner shows them: unescaped, then masked. */
+function visibleAnnotations(run: ActionRun): string[] {
+  const mask = (text: string) => run.masks.reduce((masked, secret) => masked.split(secret).join('***'), text);
+  return run.annotations.map(annotation =>
+    mask([annotation.properties.title ?? '', annotation.message].join('\n'))
+  );
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
 /** The runner never prints `::add-mask::` lines, and replaces every registered value in later output. */
@@ -117,7 +160,8 @@ export function maskLikeTheRunner(stdout: string): { masks: string[]; visibleLog
   for (const line of stdout.split('\n')) {
     const mask = /^::add-mask::(.*)$/.exec(line);
     if (mask) {
-      if (mask[1]) masks.push(mask[1]);
+      // The value is escaped like any command data (% as %25, line breaks as %0D/%0A).
+      if (mask[1]) masks.push(unescapeData(mask[1]));
       continue;
     }
     visible.push(masks.reduce((text, secret) => text.split(secret).join('***'), line));

@@ -13,11 +13,13 @@ import { signInStage } from './stages/sign-in.js';
 import type { StageResults } from './stages/run-context.js';
 import { infraOutputs } from './infra/infra-outputs.js';
 import { offlineProblems } from './infra/plan-infra.js';
-import { secureParameterValues } from './infra/secure-parameters.js';
+import { publishedTemplateOutputs } from './infra/template-outputs.js';
+import { registerSecureParameters } from './infra/secure-parameters.js';
 import { mlOutputs } from './ml/ml-outputs.js';
 import { healthOutputs } from './health/health-outputs.js';
 import { ANNOTATION_LIMIT, Findings } from './run/finding.js';
 import { publishReport } from './report/publish-report.js';
+import { redactedRun } from './report/redacted-run.js';
 import { Redactor } from './run/redaction.js';
 
 /**
@@ -39,7 +41,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
       offlineProblems
     );
     deploysModel = config.ml !== undefined;
-    if (config.infra) secureParameterValues(config.infra).forEach(value => redactor.add(value));
+    if (config.infra) registerSecureParameters(config.infra, redactor, adapter.log);
     deadline = new Deadline(config.timeoutMs);
     const activeDeadline = deadline;
     adapter.onCancel(signal =>
@@ -77,20 +79,24 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
     reportFailure(adapter, error, failure.message);
   } finally {
     deadline?.dispose();
-    // Outputs are read by later steps and printed by them: a secure value that reached a stage outcome or a
-    // resource name (a vault named from a securestring) is redacted here, as in the summary.
+    // Outputs are read by later steps and printed by them: they are made from the redacted run (a secure
+    // value that reached a stage outcome or a resource name is gone before JSON encoding), then redacted
+    // again as text. Template outputs come after and can never overwrite the action's own.
+    const shown = redactedRun(report, results, redactor);
     const outputs: Outputs = {
       status: report.status,
       'failed-stage': report.failure?.stage ?? '',
-      ...(deploysModel ? { stages: report.stagesJson() } : {}),
-      ...infraOutputs(results.infra),
-      ...mlOutputs(results.ml),
-      ...healthOutputs(results.health)
+      ...(deploysModel ? { stages: shown.report.stagesJson() } : {}),
+      ...infraOutputs(shown.results.infra),
+      ...mlOutputs(shown.results.ml),
+      ...healthOutputs(shown.results.health)
     };
     adapter.setOutputs(
       Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, redactor.redact(value)]))
     );
-    if (results.infra) adapter.setTemplateOutputs(results.infra.outputs);
+    const template = publishedTemplateOutputs(results.infra?.outputs ?? {}, redactor);
+    template.warnings.forEach(warning => adapter.log.warning(warning, { title: 'Template output' }));
+    adapter.setTemplateOutputs(template.outputs);
     await publishReport(adapter, { report, results, findings, redactor });
   }
 }

@@ -53,7 +53,8 @@ describe('pull-request reporting (dist/index.js against the Azure and GitHub sta
         ...inputs
       },
       env: { ...runnerEnv(emulator.facts), ...githubEnv },
-      workspace: repository
+      workspace: repository,
+      gitHubRequests: github.requests
     });
   }
 

@@ -119,4 +119,38 @@ describe('publishing the report', () => {
       'The GitHub report (PR comment, check, deployment record) could not be finished: GitHub did not answer within 3 s. The deployment itself is not affected.'
     ]);
   }, 10_000);
+
+  // Was a defect: the summary was redacted after rendering, and rendering cuts a failed stage's outcome to its
+  // first 90 characters and escapes `|` in table cells, so a cut or escaped secret was published as is.
+  it('redacts raw texts before rendering: no cut or escaped piece of a secret reaches the summary or the comment', async () => {
+    const secret = 'Canary|Cut-Secret-4b1d9e07c3';
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const { api, comments } = recordingApi();
+    const { adapter, recorded } = fakeAdapter(
+      { 'github-token': 'ghs_token123', 'pr-comment': 'true' },
+      tmpdir(),
+      () => ({
+        event: EVENT,
+        api
+      })
+    );
+    const report = new RunReport('c0ffee00-0000-4000-8000-000000000000');
+    const message = `${'a'.repeat(70)}${secret} was refused`;
+    report.record({
+      name: 'infra',
+      title: 'Infrastructure',
+      status: 'failed',
+      durationMs: 1,
+      outcome: message
+    });
+    report.fail('infra', new Error(message));
+    await publishReport(adapter, { report, results: {}, findings: new Findings(), redactor });
+    const pieces = [secret, ...[8, 10, 12, 16].map(length => secret.slice(0, length)), 'Canary\\|Cut'];
+    for (const text of [recorded.summary, ...comments]) {
+      expect(text).toContain('***');
+      for (const piece of pieces)
+        expect({ piece, shown: text.includes(piece) }).toEqual({ piece, shown: false });
+    }
+  });
 });

@@ -3,7 +3,7 @@ import type { AnnotationTarget, Log } from '../run/log.js';
 import type { RawInputs } from '../contract/inputs.js';
 import { readInputs, undeclaredInputs } from './read-inputs.js';
 import type { RunnerContext } from '../contract/runner-context.js';
-import type { Outputs, TemplateOutput } from '../contract/outputs.js';
+import { actionOutputName, type Outputs } from '../contract/outputs.js';
 import type { GitHubSession } from './github-port.js';
 import { gitHubSession } from './github-api.js';
 import { actionsExecTools } from './tool-runner.js';
@@ -22,8 +22,11 @@ export interface ActionAdapter {
   /** A fresh GitHub OIDC ID token for the audience. */
   requestIdToken(audience: string): Promise<string>;
   setOutputs(outputs: Outputs): void;
-  /** Sets each template output as a step output of its own name; secure ones are masked first. */
-  setTemplateOutputs(outputs: Record<string, TemplateOutput>): void;
+  /**
+   * Sets each template output as a step output of its own name (already redacted, secrets left out); a name
+   * of the action's own outputs is never set, so `status` cannot be overwritten.
+   */
+  setTemplateOutputs(outputs: Record<string, string>): void;
   /** Appends markdown to the job summary; a no-op outside a runner. */
   writeSummary(markdown: string): Promise<void>;
   /** Marks the step failed (exit code 1) after the message was reported. */
@@ -62,10 +65,8 @@ export function coreAdapter(): ActionAdapter {
       for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     },
     setTemplateOutputs(outputs) {
-      for (const [name, output] of Object.entries(outputs)) {
-        if (output.secure) core.setSecret(output.value);
-        core.setOutput(name, output.value);
-      }
+      for (const [name, value] of Object.entries(outputs))
+        if (!actionOutputName(name)) core.setOutput(name, value);
     },
     async writeSummary(markdown) {
       // Outside a runner (a local `node dist/index.js`) there is no summary file to append to.

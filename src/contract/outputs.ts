@@ -24,11 +24,25 @@ export type OutputName = (typeof OUTPUT_NAMES)[number];
 export type Outputs = Partial<Record<OutputName, string>>;
 
 /**
+ * The action output a step output of this name would overwrite, if any. GitHub's expressions compare names
+ * case-insensitively, so `Status` overwrites `status` too.
+ */
+export function actionOutputName(name: string): OutputName | undefined {
+  return OUTPUT_NAMES.find(declared => declared.toLowerCase() === name.toLowerCase());
+}
+
+/**
  * Besides the declared outputs, each template output becomes a step output of its own name (as
- * `azure/arm-deploy` does), so workflows can use `steps.<id>.outputs.<templateOutput>`.
+ * `azure/arm-deploy` does), so workflows can use `steps.<id>.outputs.<templateOutput>` — except names the
+ * declared outputs use and secret values (src/infra/template-outputs.ts).
  */
 export interface TemplateOutput {
   value: string;
-  /** `securestring`/`secureObject` outputs: masked in the log before being set. */
+  /**
+   * Declared `securestring`/`secureObject`, or derived from a secure parameter or a `list*()` call: masked,
+   * and never set as a step output.
+   */
   secure: boolean;
+  /** Why the value is secret, for the warning: "it calls listKeys()". */
+  secretReason?: string;
 }

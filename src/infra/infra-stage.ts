@@ -25,6 +25,7 @@ import {
   isUnchanged
 } from './unchanged-deployment.js';
 import { armParameters, parameterProblems, planInfra, type InfraPlan } from './plan-infra.js';
+import { secretOutputs } from './secret-outputs.js';
 import { templateOutputs } from './template-outputs.js';
 import { summariseChanges } from './what-if-changes.js';
 
@@ -51,6 +52,7 @@ export const infraStage: Stage<InfraContext> = {
     results.infra = result;
 
     const plan = planInfra(infra, templateDeploymentContext(context, results.resourceGroup!));
+    const secrets = secretOutputs(infra.template.json);
     refuseIf(parameterProblems(plan));
     for (const linked of plan.walk.notInspectable) {
       log.warning(`${linked.reason}: Key Vaults inside it are not guarded.`, {
@@ -122,7 +124,7 @@ export const infraStage: Stage<InfraContext> = {
         }
         if (isUnchanged(previous, fingerprint, result.changes, decisions)) {
           result.unchanged = true;
-          result.outputs = templateOutputs(previous.properties?.outputs);
+          result.outputs = templateOutputs(previous.properties?.outputs, secrets, context.redactor);
           result.vaults.forEach(vault => (vault.policiesKept = vault.policiesBefore));
           const earlier =
             previous.name === infra.deploymentName ? 'its last successful run' : `'${previous.name}'`;
@@ -141,7 +143,7 @@ export const infraStage: Stage<InfraContext> = {
       }
       try {
         const deployment = await deployOrLocate(context, plan, guardedRequest, result);
-        result.outputs = templateOutputs(deployment.properties?.outputs);
+        result.outputs = templateOutputs(deployment.properties?.outputs, secrets, context.redactor);
       } catch (error) {
         if (attempt >= MAX_CONFLICT_ATTEMPTS || !isVaultConflict(error)) throw error;
         log.warning(

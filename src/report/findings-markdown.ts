@@ -1,5 +1,5 @@
 import type { Evidence, Finding, Findings } from '../run/finding.js';
-import { codeBlock, escapeHtml, fileReference } from './markdown-text.js';
+import { codeBlock, escapeHtml, fileReference } from '../run/markdown-text.js';
 import { tailWithin, type EvidenceLimit, type ReportBlock } from './report-budget.js';
 
 /** Links into the repository and the run, when the report knows them (on a GitHub runner). */

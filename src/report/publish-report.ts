@@ -5,6 +5,7 @@ import type { StageResults } from '../stages/run-context.js';
 import type { ReportLinks } from './findings-markdown.js';
 import type { GitHubEvent } from '../action/github-port.js';
 import { publishToGitHub } from './github-publisher.js';
+import { redactedRun } from './redacted-run.js';
 import type { Redactor } from '../run/redaction.js';
 import { reportSubject } from './report-subject.js';
 import type { RunReport } from '../stages/run-report.js';
@@ -24,7 +25,7 @@ export interface RunOutcome {
  * deployment: a reporting error becomes a warning.
  */
 export async function publishReport(adapter: ActionAdapter, outcome: RunOutcome): Promise<void> {
-  const { report, results, findings, redactor } = outcome;
+  const { findings, redactor } = outcome;
   const redact = (text: string) => redactor.redact(text);
   findings.annotate(adapter.log, redact);
   const inputs = adapter.readInputs();
@@ -33,7 +34,9 @@ export async function publishReport(adapter: ActionAdapter, outcome: RunOutcome)
   redactor.add(reporting.githubToken);
   const session = adapter.gitHub?.(reporting.githubToken);
   const links = session ? repositoryLinks(session.event) : {};
-  // Evidence is redacted before the summary is fitted to its budget, so that the size measured is the size sent.
+  // Everything is redacted raw, before it is escaped, cut or fitted to a budget (redacted-run.ts); the
+  // rendered text is redacted again for what only rendering put together.
+  const { report, results } = redactedRun(outcome.report, outcome.results, redactor);
   const shown = redactedFindings(findings, redact);
   try {
     await adapter.writeSummary(redact(renderSummary(report, results, shown, { links })));

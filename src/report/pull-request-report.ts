@@ -2,7 +2,7 @@ import type { Findings } from '../run/finding.js';
 import type { StageResults } from '../stages/run-context.js';
 import { findingBlocks, type ReportLinks } from './findings-markdown.js';
 import { renderHealthSummary } from './health-summary.js';
-import { firstSentence } from './markdown-text.js';
+import { firstSentence } from '../run/markdown-text.js';
 import { ALWAYS_KEPT, characters, fitReport, type Budget, type ReportBlock } from './report-budget.js';
 import type { ReportSubject } from './report-subject.js';
 import type { RunReport } from '../stages/run-report.js';

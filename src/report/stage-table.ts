@@ -1,5 +1,5 @@
 import { formatDuration } from '../run/deadline.js';
-import { firstSentence, tableCell } from './markdown-text.js';
+import { firstSentence, tableCell } from '../run/markdown-text.js';
 import type { FailureRecord, StageRecord, StageStatus } from '../stages/run-report.js';
 
 export const STATUS_ICON: Record<StageStatus, string> = { succeeded: '✅', failed: '❌', 'not run': '⏭️' };

@@ -1,5 +1,5 @@
 import { formatDuration } from '../run/deadline.js';
-import { codeBlock } from './markdown-text.js';
+import { codeBlock } from '../run/markdown-text.js';
 import type { StageRecord } from '../stages/run-report.js';
 
 /**

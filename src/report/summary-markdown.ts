@@ -6,7 +6,7 @@ import { findingBlocks, type ReportLinks } from './findings-markdown.js';
 import { renderHealthSummary } from './health-summary.js';
 import { renderInfraSummary } from './infra-summary.js';
 import { renderLocalSummary } from './local-summary.js';
-import { codeBlock } from './markdown-text.js';
+import { codeBlock } from '../run/markdown-text.js';
 import { renderMlSummary } from './ml-summary.js';
 import { ALWAYS_KEPT, fitReport, utf8Bytes, type Budget, type ReportBlock } from './report-budget.js';
 import type { RunReport } from '../stages/run-report.js';

@@ -1,14 +1,32 @@
 import type { ActionRun } from '../../../harness/run-action.js';
+import { CANARIES, canaryLeaksIn } from '../../../harness/secret-canaries.js';
+
+export { CANARIES, canaryLeaksIn };
 
 /**
  * The securestring canary every reliability run passes as `adminPassword` (through the parameters file or
- * inline). It must be registered as a mask and never be visible anywhere a user or a log reader sees.
+ * inline). It must be registered as a mask and never be visible anywhere a user or a log reader sees. The
+ * harness (run-action.ts) also looks for its escaped, encoded and cut forms in every run.
  */
-export const CANARY = 'Canary-Reliability-Secret-5f2e9b7c';
+export const CANARY = CANARIES.file;
 
-/** Everything a run shows to a person: the masked log, stderr, the job summary and every step output. */
+/**
+ * Everything a run shows to a person: the masked log, stderr, the job summary, every step output, the
+ * annotations and what was sent to GitHub.
+ */
 export function visibleText(run: ActionRun): string {
-  return [run.visibleLog, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+  return [
+    run.visibleLog,
+    run.stderr,
+    run.summary,
+    JSON.stringify(run.outputs),
+    ...run.annotations.map(annotation => maskedLikeTheRunner(run, annotation.message)),
+    ...run.gitHubTexts
+  ].join('\n');
+}
+
+function maskedLikeTheRunner(run: ActionRun, text: string): string {
+  return run.masks.reduce((masked, secret) => masked.split(secret).join('***'), text);
 }
 
 /**
@@ -28,11 +46,11 @@ export class CanaryWatch {
     return this.#runs.length;
   }
 
-  /** Labels of runs that leak the canary or did not register it as a mask when they should have. */
+  /** Labels of runs that leak the canary (in any form) or did not register it as a mask when they should have. */
   violations(): string[] {
     const found: string[] = [];
     for (const { label, run, expectMask } of this.#runs) {
-      if (visibleText(run).includes(CANARY)) found.push(`${label}: canary visible`);
+      for (const leak of canaryLeaksIn(visibleText(run))) found.push(`${label}: ${leak} visible`);
       if (expectMask && !run.masks.includes(CANARY)) found.push(`${label}: canary not registered as a mask`);
     }
     return found;

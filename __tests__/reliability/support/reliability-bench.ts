@@ -17,7 +17,10 @@ export interface ReliabilityBench {
   /** Inputs that point the action at the stand-in and sign in through GitHub OIDC. */
   azureInputs(): Record<string, string>;
   /** Runs dist/index.js with the stand-in's inputs, then `inputs`, in the bench's workspace. */
-  run(inputs: Record<string, string>, options?: { env?: Record<string, string> }): Promise<ActionRun>;
+  run(
+    inputs: Record<string, string>,
+    options?: { env?: Record<string, string>; gitHubRequests?: ReadonlyArray<{ body?: unknown }> }
+  ): Promise<ActionRun>;
   /** Writes a file into the workspace (JSON values are pretty-printed). */
   write(name: string, content: unknown): string;
   stop(): Promise<void>;
@@ -58,7 +61,8 @@ export async function startReliabilityBench(
           ...runOptions.env
         },
         workspace,
-        killAfterMs: 60_000
+        killAfterMs: 60_000,
+        ...(runOptions.gitHubRequests ? { gitHubRequests: runOptions.gitHubRequests } : {})
       }),
     write: (name, content) => {
       const path = join(workspace, name);

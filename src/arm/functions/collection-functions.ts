@@ -12,6 +12,7 @@ import {
   toArmString
 } from '../values.js';
 import { type ArmFunction, fn } from './types.js';
+import { parseJson } from './value-description.js';
 
 function concat(args: ArmValue[]): ArmValue {
   if (args.length > 0 && args.every(Array.isArray)) return args.flat(1);
@@ -147,6 +148,6 @@ export const collectionFunctions: Record<string, ArmFunction> = {
       .map(item => toArmString(item))
       .join(String(args[1]))
   ),
-  json: fn(1, 1, args => (args[0] === 'null' ? null : (JSON.parse(String(args[0])) as ArmValue))),
+  json: fn(1, 1, args => (args[0] === 'null' ? null : parseJson(String(args[0]), 'the argument'))),
   null: fn(0, 0, () => null)
 };

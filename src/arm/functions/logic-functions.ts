@@ -2,6 +2,7 @@ import type { ExpressionNode } from '../expression-parser.js';
 import { isUnknown, mergeUnknowns, type Unknown } from '../unknown.js';
 import { ArmFunctionError, armEquals, type ArmValue, asBool, asInt, asNumber, typeName } from '../values.js';
 import { type ArmFunction, type CallContext, fn } from './types.js';
+import { describeValue } from './value-description.js';
 
 function compare(a: ArmValue, b: ArmValue): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -32,14 +33,14 @@ function shortCircuit(decisive: boolean) {
 function toInt(value: ArmValue): number {
   if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return Number(value);
   if (typeof value === 'number') return Math.trunc(value);
-  throw new ArmFunctionError(`cannot convert ${JSON.stringify(value)} to an integer`);
+  throw new ArmFunctionError(`cannot convert ${describeValue(value)} to an integer`);
 }
 
 function toBool(value: ArmValue): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-  throw new ArmFunctionError(`cannot convert ${JSON.stringify(value)} to a boolean`);
+  throw new ArmFunctionError(`cannot convert ${describeValue(value)} to a boolean`);
 }
 
 function minMax(pick: (a: number, b: number) => number) {

@@ -3,6 +3,7 @@ import { guid } from '../guid.js';
 import { uniqueString } from '../unique-string.js';
 import { ArmFunctionError, type ArmValue, asInt, asString, toArmString } from '../values.js';
 import { type ArmFunction, fn } from './types.js';
+import { parseJson } from './value-description.js';
 
 const str = (args: ArmValue[], i: number) => asString(args[i]!, `argument ${i + 1}`);
 
@@ -12,7 +13,7 @@ function substring(args: ArmValue[]): string {
   const length = args.length > 2 ? asInt(args[2]!) : text.length - start;
   if (start < 0 || length < 0 || start + length > text.length) {
     throw new ArmFunctionError(
-      `start ${start} and length ${length} are outside '${text}' (length ${text.length})`
+      `start ${start} and length ${length} are outside the string (length ${text.length})`
     );
   }
   return text.substring(start, start + length);
@@ -36,7 +37,7 @@ function uri(args: ArmValue[]): string {
   try {
     return new URL(str(args, 1), str(args, 0)).toString();
   } catch {
-    throw new ArmFunctionError(`cannot combine '${str(args, 0)}' and '${str(args, 1)}' into a URI`);
+    throw new ArmFunctionError('cannot combine the base URI and the relative URI into a URI');
   }
 }
 
@@ -65,10 +66,8 @@ export const stringFunctions: Record<string, ArmFunction> = {
   guid: fn(1, Infinity, args => guid(...args.map((_, i) => str(args, i)))),
   base64: fn(1, 1, args => Buffer.from(str(args, 0), 'utf8').toString('base64')),
   base64tostring: fn(1, 1, args => Buffer.from(str(args, 0), 'base64').toString('utf8')),
-  base64tojson: fn(
-    1,
-    1,
-    args => JSON.parse(Buffer.from(str(args, 0), 'base64').toString('utf8')) as ArmValue
+  base64tojson: fn(1, 1, args =>
+    parseJson(Buffer.from(str(args, 0), 'base64').toString('utf8'), 'the decoded argument')
   ),
   datauri: fn(
     1,
