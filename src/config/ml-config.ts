@@ -106,6 +106,7 @@ export function loadMlConfig(
   );
   problems.forEach(report);
   if (target) unsupportedFeatures(target.deployment, placement).forEach(report);
+  if (target) readCondaFile(target.deployment, inputs, runner, report);
   if (!target || !traffic || keepPrevious.value === undefined || !crashLoop.value) return undefined;
   return {
     ...target,
@@ -136,6 +137,21 @@ function parseInstanceCount(value: string, report: Report): number | undefined {
   if (/^\d+$/.test(value) && Number(value) >= 1) return Number(value);
   report({ input: 'instance-count', message: `'${value}' is not a whole number of instances (1 or more).` });
   return undefined;
+}
+
+/** The conda file's content goes with the configuration, read once with every check configuration files pass. */
+function readCondaFile(
+  deployment: DeploymentSpec,
+  inputs: RawInputs,
+  runner: RunnerContext,
+  report: Report
+): void {
+  const environment = deployment.environment;
+  if (environment?.kind !== 'inline' || !environment.condaFile) return;
+  const input = inputs['conda-file'] ? 'conda-file' : 'deployment-file';
+  const { file, problem } = readWorkspaceFile(runner.workspace, input, environment.condaFile.displayPath);
+  if (problem) report(problem);
+  if (file) environment.condaFile = { ...environment.condaFile, text: file.text };
 }
 
 function validSpec<T>(spec: T | 'invalid' | undefined): T | undefined {

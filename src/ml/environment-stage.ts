@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { RunContext, Stage } from '../stages/stage.js';
 import { ensureVersion, resolveRegistered } from './asset-versions.js';
 import type { AssetVersionReport } from './ml-result.js';
@@ -34,9 +33,7 @@ async function ensureEnvironment(
   const wanted: Record<string, unknown> = {
     image: environment.image!,
     osType: 'Linux',
-    ...(environment.condaFile
-      ? { condaFile: await readFile(environment.condaFile.absolutePath, 'utf8') }
-      : {}),
+    ...(environment.condaFile ? { condaFile: condaText(environment.condaFile) } : {}),
     ...(environment.description ? { description: environment.description } : {})
   };
   const ensured = await ensureVersion(
@@ -55,6 +52,12 @@ async function ensureEnvironment(
     id: ensured.id,
     action: ensured.reused ? 'reused' : 'registered'
   };
+}
+
+function condaText(file: { displayPath: string; text?: string }): string {
+  if (file.text === undefined)
+    throw new Error(`The conda file ${file.displayPath} was not read by the configuration.`);
+  return file.text;
 }
 
 /** Conda files compare by content, not by line endings or trailing blanks an editor may add. */
