@@ -7,6 +7,7 @@ import { faultKind, type Fault, type FaultScript } from './faults.js';
 import { armError, HttpResultError, readBody, writeResult, type HttpResult } from './http-result.js';
 import type { EntraAuthority } from './identity/entra.js';
 import { isIdentityPath } from './identity/entra.js';
+import { aadError } from './identity/aad-error.js';
 import type { GitHubOidcEndpoint } from './identity/github-oidc.js';
 import { isBlobPath, proxyToAzurite } from './blob/proxy.js';
 import { isWriteRequest, type RequestLog, type ServiceName } from './request-log.js';
@@ -37,7 +38,18 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function faultResult(fault: Fault, status: number): HttpResult {
+function faultResult(fault: Fault, status: number, service: ServiceName): HttpResult {
+  // Entra answers in OAuth's shape (`error`, `error_description` starting with the AADSTS code), not ARM's.
+  if (service === 'identity') {
+    const [, code, text] = /^AADSTS(\d+): ?([\s\S]*)$/.exec(fault.message ?? '') ?? [];
+    const result = aadError(
+      status as 400,
+      fault.code ?? 'temporarily_unavailable',
+      Number(code ?? 50000),
+      text ?? fault.message ?? `Scripted fault: HTTP ${status}.`
+    );
+    return { ...result, headers: fault.headers };
+  }
   const result = armError(
     status,
     fault.code ?? (status === 429 ? 'TooManyRequests' : 'InjectedFault'),
@@ -98,7 +110,7 @@ export function createDispatcher(deps: DispatcherDeps): (req: IncomingMessage, r
         const truncateTo = !fault?.truncate ? undefined : fault.truncate === true ? 'half' : fault.truncate;
         if (fault && faultKind(fault) === 'status') {
           req.resume();
-          return send(faultResult(fault, fault.status as number));
+          return send(faultResult(fault, fault.status as number, service));
         }
         if (service === 'blob') {
           const upstream = deps.azuriteUrl();

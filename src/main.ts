@@ -40,6 +40,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
       adapter.undeclaredInputs?.() ?? [],
       offlineProblems
     );
+    report.endpointName = config.ml?.endpoint.name;
     deploysModel = config.ml !== undefined;
     if (config.infra) registerSecureParameters(config.infra, redactor, adapter.log);
     deadline = new Deadline(config.timeoutMs);
@@ -69,6 +70,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   } catch (error) {
     // A configuration error is found before any stage runs; stage failures were already attributed.
     const failure = report.failure ?? report.fail('configuration', error);
+    if (error instanceof ConfigurationError) report.endpointName ??= error.endpointName;
     // On SIGINT the SDK surfaces a bare abort ("cancelled or reached its deadline"): name the real cause, and
     // let the summary say what keeps running in Azure.
     if (deadline?.cancelled) {

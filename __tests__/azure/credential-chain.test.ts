@@ -58,6 +58,33 @@ describe('CredentialChain', () => {
   });
 });
 
+describe('CredentialChain after sign-in', () => {
+  it('names the credential in use and the scope when a later token is refused', async () => {
+    let calls = 0;
+    const credential: TokenCredential = {
+      getToken: async () => {
+        calls++;
+        if (calls > 1)
+          throw new Error(
+            'invalid_grant: AADSTS700024: Client assertion is not within its valid time range.'
+          );
+        return token;
+      }
+    };
+    const chain = new CredentialChain([
+      { name: 'GitHub OIDC federation', credential, adviseOn: () => 'fix it' }
+    ]);
+    await chain.getToken('https://management.azure.com/.default');
+    const error = await chain.getToken('https://storage.azure.com/.default').catch(e => e as Error);
+    expect(error).toBeInstanceOf(CredentialChainError);
+    expect((error as Error).message).toBe(
+      'Signed in, but Entra refused a token for https://storage.azure.com/.default:\n' +
+        '  - GitHub OIDC federation: invalid_grant: AADSTS700024: Client assertion is not within its valid time range.\n' +
+        '    Fix: fix it'
+    );
+  });
+});
+
 describe('CredentialChain token cache', () => {
   it('asks the credential once per scope while the token is fresh, and again when it is about to expire', async () => {
     let calls = 0;

@@ -18,6 +18,19 @@ describe('parameters input', () => {
     expect(parseParametersInput('a=1\na=2').problems[0]!.message).toBe("line 2 sets 'a' a second time.");
   });
 
+  it('flags a parameter set twice in two spellings: ARM parameter names are case-insensitive', () => {
+    const { value, problems } = parseParametersInput('Location=westeurope\nsku=S1\nlocation=northeurope');
+    expect(problems).toEqual([
+      {
+        input: 'parameters',
+        message:
+          "line 3 sets 'location' a second time (line 1 sets 'Location'; parameter names are case-insensitive).",
+        fix: 'Keep one line per parameter.'
+      }
+    ]);
+    expect([...value.inline.keys()]).toEqual(['Location', 'sku']);
+  });
+
   it('types values by the declared parameter type', () => {
     expect(typeInlineValue('42', 'int')).toEqual({ value: 42 });
     expect(typeInlineValue('true', 'bool')).toEqual({ value: true });

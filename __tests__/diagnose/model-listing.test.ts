@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -61,5 +61,24 @@ describe('model directory against what the script opened', () => {
   it('suggests a near spelling, and nothing when no file is close', () => {
     expect(compareModelPath('/m/modle.pkl', '/m', ['model.pkl']).closest).toBe('model.pkl');
     expect(compareModelPath('/m/tokenizer.json', '/m', ['model.pkl']).closest).toBeUndefined();
+  });
+});
+
+describe('listing a model folder for a diagnosis', () => {
+  it('does not follow a symbolic link out of the model folder (the names would reach the summary)', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'model-outside-'));
+    writeFileSync(join(outside, 'private-file-name.txt'), '');
+    const root = mkdtempSync(join(tmpdir(), 'model-listing-'));
+    mkdirSync(join(root, 'model'));
+    writeFileSync(join(root, 'model', 'linear.json'), '{}');
+    symlinkSync(outside, join(root, 'model', 'elsewhere'));
+    symlinkSync(join(root, 'model'), join(root, 'model', 'loop'));
+    const files = localModelFiles({
+      kind: 'path',
+      absolutePath: join(root, 'model'),
+      displayPath: 'model',
+      isDirectory: true
+    });
+    expect(files.files).toEqual(['model/linear.json']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionAdapter } from '../../src/action/core-adapter.js';
@@ -61,9 +61,8 @@ function fakeAdapter(
 }
 
 describe('publishing the report', () => {
-  it('a configuration error still reaches the pull request, under the check name of the endpoint file', async () => {
+  it('a configuration error still reaches the pull request, under the check name of the endpoint the configuration read', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'publish-'));
-    writeFileSync(join(workspace, 'endpoint.yml'), 'name: fraud-ep\nauth_mode: key\n');
     const { api, checks, comments } = recordingApi();
     const { adapter, recorded } = fakeAdapter(
       { 'github-token': 'ghs_token123', 'pr-comment': 'true', 'endpoint-file': 'endpoint.yml' },
@@ -75,6 +74,7 @@ describe('publishing the report', () => {
       'configuration',
       new ConfigurationError([{ input: 'instance-count', message: "'x' is not a number." }])
     );
+    report.endpointName = 'fraud-ep';
     await publishReport(adapter, { report, results: {}, findings: new Findings(), redactor: new Redactor() });
     expect(recorded.tokens).toEqual(['ghs_token123']);
     expect(checks).toEqual([

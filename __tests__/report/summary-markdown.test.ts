@@ -138,3 +138,24 @@ describe('job summary', () => {
     );
   });
 });
+
+describe('what still runs in Azure', () => {
+  it('after the deadline, names the online deployment and the az ml command to look at it', () => {
+    const { report, results, findings } = failedModelRun();
+    results.resourceGroup = { name: 'rg-ml', location: 'westeurope', exists: true };
+    results.ml!.deployment = { name: 'blue', action: 'created', provisioningState: 'Creating' };
+    report.failure = {
+      kind: 'deadline',
+      stage: 'deployment',
+      message: "Stopped waiting to create online deployment 'blue': the run reached its deadline."
+    };
+    const summary = renderSummary(report, results, findings);
+    expect(summary).toContain('### Still running in Azure');
+    expect(summary).toContain(
+      "Running out of 'timeout-minutes' does not cancel what was already sent to Azure:"
+    );
+    expect(summary).toContain(
+      `az ml online-deployment show -g rg-ml -w ${results.ml!.workspace} -e ${results.ml!.endpointName} -n blue`
+    );
+  });
+});

@@ -39,27 +39,106 @@ export function evaluateJson(value: unknown, scope: EvaluationScope): ArmValue {
   return value as ArmValue;
 }
 
-/** Evaluates a parsed expression; `text` is the expression source, used in error messages. */
-export function evaluateNode(node: ExpressionNode, scope: EvaluationScope, text: string): ArmValue {
-  switch (node.kind) {
-    case 'string':
-    case 'number':
-      return node.value;
-    case 'property':
-      return access(evaluateNode(node.target, scope, text), node.name, node.position, text);
-    case 'index':
-      return access(
-        evaluateNode(node.target, scope, text),
-        evaluateNode(node.index, scope, text),
-        node.position,
-        text
-      );
-    case 'call':
-      return callFunction(node, scope, text);
+/**
+ * A node whose operands are being evaluated: `values` holds those done so far, in order; `step` says which
+ * operand comes next, or the node's value.
+ */
+interface PendingNode {
+  values: ArmValue[];
+  step(values: readonly ArmValue[]): { next: ExpressionNode } | { value: ArmValue };
+}
+
+/**
+ * Evaluates a parsed expression; `text` is the expression source, used in error messages. Operands are
+ * evaluated with an explicit stack rather than recursion, so that any nesting ARM accepts (see
+ * MAX_EXPRESSION_LENGTH) evaluates, if() and and()/or() included; only lambdas (map(), filter()…) evaluate
+ * their bodies through a nested call.
+ */
+export function evaluateNode(root: ExpressionNode, scope: EvaluationScope, text: string): ArmValue {
+  const pending: PendingNode[] = [];
+  let next: ExpressionNode | undefined = root;
+  let value: ArmValue = null;
+  for (;;) {
+    if (next) {
+      const started = start(next, scope, text);
+      if ('value' in started) value = started.value;
+      else {
+        pending.push(started.pending);
+        next = started.next;
+        continue;
+      }
+    }
+    const top = pending.at(-1);
+    if (!top) return value;
+    top.values.push(value);
+    const step = top.step(top.values);
+    if ('next' in step) {
+      next = step.next;
+      continue;
+    }
+    pending.pop();
+    next = undefined;
+    value = step.value;
   }
 }
 
-function callFunction(node: Extract<ExpressionNode, { kind: 'call' }>, scope: EvaluationScope, text: string) {
+type CallNode = Extract<ExpressionNode, { kind: 'call' }>;
+type Started = { value: ArmValue } | { pending: PendingNode; next: ExpressionNode };
+
+/** The value of `node` when it needs no operand, else its pending state and first operand. */
+function start(node: ExpressionNode, scope: EvaluationScope, text: string): Started {
+  switch (node.kind) {
+    case 'string':
+    case 'number':
+      return { value: node.value };
+    case 'property':
+      return begin(([target]) =>
+        target === undefined
+          ? { next: node.target }
+          : { value: access(target, node.name, node.position, text) }
+      );
+    case 'index':
+      return begin(([target, index]) =>
+        target === undefined
+          ? { next: node.target }
+          : index === undefined
+            ? { next: node.index }
+            : { value: access(target, index, node.position, text) }
+      );
+    case 'call':
+      return startCall(node, scope, text);
+  }
+}
+
+function startCall(node: CallNode, scope: EvaluationScope, text: string): Started {
+  const fn = checkedFunction(node, scope, text);
+  const stepwise = fn.stepwise;
+  if (stepwise) {
+    return begin(values => {
+      const chosen = named(node, text, () => stepwise(values, node.args.length));
+      return 'next' in chosen ? { next: node.args[chosen.next]! } : chosen;
+    });
+  }
+  if (fn.lazy) {
+    const evalArg = (arg: ExpressionNode, inner: EvaluationScope = scope) => evaluateNode(arg, inner, text);
+    return {
+      value: named(node, text, () => fn.lazy!(node.args, { scope, name: node.name, evaluate: evalArg }))
+    };
+  }
+  return begin(values =>
+    values.length < node.args.length
+      ? { next: node.args[values.length]! }
+      : { value: callWith(node, fn, [...values], scope, text) }
+  );
+}
+
+/** Runs a node's first step: its value at once, or the pending node and its first operand. */
+function begin(step: PendingNode['step']): Started {
+  const first = step([]);
+  return 'next' in first ? { pending: { values: [], step }, next: first.next } : first;
+}
+
+function checkedFunction(node: CallNode, scope: EvaluationScope, text: string): ArmFunction {
   const fn = findFunction(node.name, scope);
   if (!fn) throw new TemplateExpressionError(`Unknown function '${node.name}'`, text, node.position);
   const count = node.args.length;
@@ -71,13 +150,26 @@ function callFunction(node: Extract<ExpressionNode, { kind: 'call' }>, scope: Ev
       node.position
     );
   }
+  return fn;
+}
+
+function callWith(
+  node: CallNode,
+  fn: ArmFunction,
+  args: ArmValue[],
+  scope: EvaluationScope,
+  text: string
+): ArmValue {
   const evalArg = (arg: ExpressionNode, inner: EvaluationScope = scope) => evaluateNode(arg, inner, text);
+  const unknowns = fn.unknowns === 'shallow' ? args.filter(isUnknown) : findUnknowns(args);
+  if (unknowns.length > 0 && fn.unknowns !== 'handled') return mergeUnknowns(unknowns);
+  return named(node, text, () => fn.call!(args, { scope, name: node.name, evaluate: evalArg }));
+}
+
+/** A function's own failure, as a TemplateExpressionError naming the function and its position. */
+function named<T>(node: CallNode, text: string, call: () => T): T {
   try {
-    if (fn.lazy) return fn.lazy(node.args, { scope, name: node.name, evaluate: evalArg });
-    const args = node.args.map(arg => evalArg(arg));
-    const unknowns = fn.unknowns === 'shallow' ? args.filter(isUnknown) : findUnknowns(args);
-    if (unknowns.length > 0 && fn.unknowns !== 'handled') return mergeUnknowns(unknowns);
-    return fn.call!(args, { scope, name: node.name, evaluate: evalArg });
+    return call();
   } catch (error) {
     if (error instanceof TemplateExpressionError) throw error;
     const message = error instanceof Error ? error.message : String(error);

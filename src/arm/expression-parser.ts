@@ -18,6 +18,17 @@ export function literalString(text: string): string {
   return text.startsWith('[[') ? text.slice(1) : text;
 }
 
+/** A call whose arguments, or an index whose chain, is being parsed. */
+type OpenNode =
+  | { kind: 'call'; name: string; args: ExpressionNode[]; position: number }
+  | { kind: 'index'; target: ExpressionNode; position: number };
+
+/**
+ * ARM's documented limit on a template expression ("A template expression can't exceed 24,576 characters").
+ * Counted between the brackets, so that nothing ARM accepts is refused.
+ */
+export const MAX_EXPRESSION_LENGTH = 24_576;
+
 const cache = new Map<string, ExpressionNode>();
 
 /** Parses a bracketed expression such as `[concat('a', parameters('b'))]`. Results are cached per text. */
@@ -38,6 +49,13 @@ class Parser {
 
   parseBracketed(): ExpressionNode {
     if (!isExpressionString(this.text)) this.fail('Expression must start with [ and end with ]', 0);
+    const length = this.text.length - 2;
+    if (length > MAX_EXPRESSION_LENGTH) {
+      this.fail(
+        `The expression is ${length} characters long; a template expression can't exceed ${MAX_EXPRESSION_LENGTH} characters`,
+        0
+      );
+    }
     this.pos = 1;
     const node = this.parseChain();
     this.skipSpaces();
@@ -53,9 +71,43 @@ class Parser {
     while (/\s/.test(this.text[this.pos] ?? '')) this.pos++;
   }
 
-  /** A primary value followed by any number of `.name` and `[index]` accessors. */
+  /**
+   * A primary value followed by any number of `.name` and `[index]` accessors; call arguments and indexes are
+   * chains again. Parsed with an explicit stack of open calls and indexes, not recursion: ARM accepts any
+   * nesting its 24,576 characters can hold (8,000 levels of `f(`), far beyond the JavaScript call stack.
+   */
   private parseChain(): ExpressionNode {
-    let node = this.parsePrimary();
+    const open: OpenNode[] = [];
+    for (;;) {
+      let node = this.parsePrimary(open);
+      if (!node) continue;
+      for (;;) {
+        const index = this.parseAccessors(node, open);
+        if (index === 'opened') break;
+        node = index;
+        const top = open.at(-1);
+        if (!top) return node;
+        if (top.kind === 'index') {
+          this.expect(']');
+          open.pop();
+          node = { kind: 'index', target: top.target, index: node, position: top.position };
+          continue;
+        }
+        top.args.push(node);
+        this.skipSpaces();
+        if (this.text[this.pos] === ',') {
+          this.pos++;
+          break;
+        }
+        this.expect(')');
+        open.pop();
+        node = { kind: 'call', name: top.name, args: top.args, position: top.position };
+      }
+    }
+  }
+
+  /** Applies `.name` accessors; an `[` opens an index whose chain is parsed next ('opened'). */
+  private parseAccessors(node: ExpressionNode, open: OpenNode[]): ExpressionNode | 'opened' {
     for (;;) {
       this.skipSpaces();
       const ch = this.text[this.pos];
@@ -66,26 +118,26 @@ class Parser {
         node = { kind: 'property', target: node, name: this.readIdentifier(), position };
       } else if (ch === '[' && this.pos < this.text.length - 1) {
         this.pos++;
-        const index = this.parseChain();
-        this.expect(']');
-        node = { kind: 'index', target: node, index, position };
+        open.push({ kind: 'index', target: node, position });
+        return 'opened';
       } else {
         return node;
       }
     }
   }
 
-  private parsePrimary(): ExpressionNode {
+  /** A literal or a complete call without arguments; a call with arguments is opened (undefined). */
+  private parsePrimary(open: OpenNode[]): ExpressionNode | undefined {
     this.skipSpaces();
     const ch = this.text[this.pos];
     const position = this.pos;
     if (ch === "'") return { kind: 'string', value: this.readString(), position };
     if (ch !== undefined && /[-0-9.]/.test(ch)) return { kind: 'number', value: this.readNumber(), position };
-    if (ch !== undefined && /[A-Za-z_$]/.test(ch)) return this.parseCall(position);
+    if (ch !== undefined && /[A-Za-z_$]/.test(ch)) return this.openCall(position, open);
     return this.fail(ch === ']' || ch === undefined ? 'Expected a value' : `Unexpected '${ch}'`, position);
   }
 
-  private parseCall(position: number): ExpressionNode {
+  private openCall(position: number, open: OpenNode[]): ExpressionNode | undefined {
     let name = this.readIdentifier();
     // Namespaced user-defined functions: `ns.fn(...)`.
     if (this.text[this.pos] === '.' && /[A-Za-z_]/.test(this.text[this.pos + 1] ?? '')) {
@@ -95,22 +147,13 @@ class Parser {
     this.skipSpaces();
     if (this.text[this.pos] !== '(') this.fail(`Expected '(' after '${name}'`, this.pos);
     this.pos++;
-    const args: ExpressionNode[] = [];
     this.skipSpaces();
     if (this.text[this.pos] === ')') {
       this.pos++;
-      return { kind: 'call', name, args, position };
+      return { kind: 'call', name, args: [], position };
     }
-    for (;;) {
-      args.push(this.parseChain());
-      this.skipSpaces();
-      if (this.text[this.pos] === ',') {
-        this.pos++;
-        continue;
-      }
-      this.expect(')');
-      return { kind: 'call', name, args, position };
-    }
+    open.push({ kind: 'call', name, args: [], position });
+    return undefined;
   }
 
   private expect(ch: string): void {

@@ -19,9 +19,7 @@ export {
 export { type DeploymentContext, type EvaluationScope, simpleScope } from './scope.js';
 export {
   loadParametersFile,
-  loadParametersFileFrom,
   loadTemplate,
-  loadTemplateFile,
   type ParametersFile,
   type Template,
   type TemplateJson

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { TemplateFileError } from './errors.js';
-import { compileBicep } from './bicep.js';
 import { type JsonDocument, parseJsonDocument } from './json-document.js';
 
 /** The JSON shape of an ARM template (only the parts the engine reads are typed). */
@@ -59,14 +57,6 @@ export function loadTemplate(text: string, fileName: string): Template {
   return { json, document };
 }
 
-/** Reads a template from disk; `.bicep` files are compiled first (see compileBicep). */
-export async function loadTemplateFile(path: string, pathVariable: string): Promise<Template> {
-  const text = path.toLowerCase().endsWith('.bicep')
-    ? await compileBicep(path, pathVariable)
-    : await readFile(path, 'utf8');
-  return loadTemplate(text, path);
-}
-
 /** Parses a parameters file. A file that is just `{ name: value }` is not accepted: ARM needs `{ value }`. */
 export function loadParametersFile(text: string, fileName: string): ParametersFile {
   const document = parseJsonDocument(text, fileName);
@@ -81,9 +71,4 @@ export function loadParametersFile(text: string, fileName: string): ParametersFi
     }
   }
   return { parameters: parameters as Record<string, ParameterValue>, document };
-}
-
-/** Reads a parameters file from disk. */
-export async function loadParametersFileFrom(path: string): Promise<ParametersFile> {
-  return loadParametersFile(await readFile(path, 'utf8'), path);
 }

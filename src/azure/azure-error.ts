@@ -1,3 +1,4 @@
+import { CredentialChainError } from './credential-chain.js';
 import { DeadlineExceededError } from '../run/deadline.js';
 
 /** ARM's error envelope, `{ error: { code, message, target, details } }`, flattened one level at a time. */
@@ -96,6 +97,8 @@ interface RestErrorLike {
  */
 export function unwrapAzureError(error: unknown, operation: string, fallbackCorrelationId?: string): Error {
   if (error instanceof AzureOperationError) return error;
+  // A token the credential could not get is a sign-in failure with Entra's answer, not an Azure call's.
+  if (error instanceof CredentialChainError) return error;
   // Name what the action was doing, in words: the retry policy only knows the HTTP request.
   if (error instanceof DeadlineExceededError) {
     return error.message.startsWith('Could not ')

@@ -2,6 +2,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-
 import { AzureCliCredential, ClientAssertionCredential, EnvironmentCredential } from '@azure/identity';
 import type { AuthConfig } from '../config/config.js';
 import type { CloudEndpoints } from '../config/clouds.js';
+import { describeEntraFailure, EntraFailureRecorder } from './entra-failures.js';
 
 /** Asks GitHub for a fresh OIDC ID token with the given audience (in the action: `core.getIDToken`). */
 export type IdTokenSource = (audience: string) => Promise<string>;
@@ -19,11 +20,11 @@ const REFRESH_MARGIN_MS = 3 * 60_000;
 
 /** No way of signing in worked; lists each attempt with its failure and fix. */
 export class CredentialChainError extends Error {
-  constructor(readonly attempts: { name: string; failure: string; advice: string }[]) {
-    super(
-      `Could not sign in to Azure. Tried:\n` +
-        attempts.map(a => `  - ${a.name}: ${a.failure}\n    Fix: ${a.advice}`).join('\n')
-    );
+  constructor(
+    readonly attempts: { name: string; failure: string; advice: string }[],
+    heading = 'Could not sign in to Azure. Tried:'
+  ) {
+    super(`${heading}\n` + attempts.map(a => `  - ${a.name}: ${a.failure}\n    Fix: ${a.advice}`).join('\n'));
     this.name = 'CredentialChainError';
   }
 }
@@ -41,7 +42,13 @@ export function buildCredentialChain(
 ): CredentialChain {
   // MSAL validates unknown authority hosts against login.microsoftonline.com unless told not to; a custom
   // host (Azure Stack, the local stand-in) has no entry there.
-  const msalOptions = { authorityHost: cloud.authorityHost, disableInstanceDiscovery: !cloud.wellKnown };
+  // Entra's own answer (status, AADSTS code, description) is read off the wire: see EntraFailureRecorder.
+  const entra = new EntraFailureRecorder();
+  const msalOptions = {
+    authorityHost: cloud.authorityHost,
+    disableInstanceDiscovery: !cloud.wellKnown,
+    additionalPolicies: [{ policy: entra.policy, position: 'perRetry' as const }]
+  };
   if (auth.clientId && auth.tenantId) {
     // The callback runs whenever MSAL needs a new Entra token, so a GitHub token (valid 5–10 minutes) is
     // never reused after it expires during a long deployment.
@@ -51,24 +58,28 @@ export function buildCredentialChain(
       () => idTokens(auth.audience),
       msalOptions
     );
-    return new CredentialChain([
-      { name: 'GitHub OIDC federation', credential: oidc, adviseOn: error => adviseOidc(error, auth) }
-    ]);
+    return new CredentialChain(
+      [{ name: 'GitHub OIDC federation', credential: oidc, adviseOn: error => adviseOidc(error, auth) }],
+      entra
+    );
   }
-  return new CredentialChain([
-    {
-      name: 'service principal from AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET',
-      credential: new EnvironmentCredential(msalOptions),
-      adviseOn: () =>
-        "Set the inputs 'client-id' and 'tenant-id' for OIDC sign-in (recommended), or the AZURE_* variables of a service principal."
-    },
-    {
-      name: 'Azure CLI session',
-      credential: new AzureCliCredential(auth.tenantId ? { tenantId: auth.tenantId } : {}),
-      adviseOn: () =>
-        'Run azure/login before this step, or give this action client-id and tenant-id for OIDC.'
-    }
-  ]);
+  return new CredentialChain(
+    [
+      {
+        name: 'service principal with a client secret (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET)',
+        credential: new EnvironmentCredential(msalOptions),
+        adviseOn: () =>
+          "Set the inputs 'client-id' and 'tenant-id' for OIDC sign-in (recommended), or the AZURE_* variables of a service principal."
+      },
+      {
+        name: 'Azure CLI session',
+        credential: new AzureCliCredential(auth.tenantId ? { tenantId: auth.tenantId } : {}),
+        adviseOn: () =>
+          'Run azure/login before this step, or give this action client-id and tenant-id for OIDC.'
+      }
+    ],
+    entra
+  );
 }
 
 /** Tries each candidate until one returns a token, then sticks with it for the rest of the run. */
@@ -76,7 +87,10 @@ export class CredentialChain implements TokenCredential {
   private chosen: CredentialCandidate | undefined;
   private readonly tokens = new Map<string, AccessToken>();
 
-  constructor(private readonly candidates: CredentialCandidate[]) {}
+  constructor(
+    private readonly candidates: CredentialCandidate[],
+    private readonly entra?: EntraFailureRecorder
+  ) {}
 
   /** The sign-in method in use, once a token was obtained. */
   get method(): string | undefined {
@@ -96,9 +110,10 @@ export class CredentialChain implements TokenCredential {
   }
 
   private async acquire(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    if (this.chosen) return this.chosen.credential.getToken(scopes, options);
+    if (this.chosen) return this.renew(this.chosen, scopes, options);
     const attempts: { name: string; failure: string; advice: string }[] = [];
     for (const candidate of this.candidates) {
+      this.entra?.take();
       try {
         const token = await candidate.credential.getToken(scopes, options);
         if (token) {
@@ -111,10 +126,38 @@ export class CredentialChain implements TokenCredential {
           advice: candidate.adviseOn(undefined)
         });
       } catch (error) {
-        attempts.push({ name: candidate.name, failure: firstLine(error), advice: candidate.adviseOn(error) });
+        attempts.push({
+          name: candidate.name,
+          failure: this.describe(error),
+          advice: candidate.adviseOn(error)
+        });
       }
     }
     throw new CredentialChainError(attempts);
+  }
+
+  /** A token for another scope, or a fresh one, from the credential that signed in. */
+  private async renew(
+    chosen: CredentialCandidate,
+    scopes: string | string[],
+    options?: GetTokenOptions
+  ): Promise<AccessToken | null> {
+    this.entra?.take();
+    try {
+      return await chosen.credential.getToken(scopes, options);
+    } catch (error) {
+      if (options?.abortSignal?.aborted) throw error;
+      throw new CredentialChainError(
+        [{ name: chosen.name, failure: this.describe(error), advice: chosen.adviseOn(error) }],
+        `Signed in, but Entra refused a token for ${[scopes].flat().join(' ')}:`
+      );
+    }
+  }
+
+  /** Entra's answer when the token endpoint gave one, else the credential's own message (the Azure CLI's). */
+  private describe(error: unknown): string {
+    const refusal = this.entra?.take();
+    return refusal ? describeEntraFailure(refusal) : firstLine(error);
   }
 }
 

@@ -10,7 +10,7 @@ import type { InputName, RawInputs } from '../contract/inputs.js';
 import type { ConfigurationProblem } from '../run/errors.js';
 import { defaultDeploymentName, DEPLOYMENT_NAME_PATTERN } from './deployment-name.js';
 import { parseBoolean, parseChoice } from './choices.js';
-import { parseParametersInput, typeInlineValue } from './parameters-input.js';
+import { caseInsensitiveRepeats, parseParametersInput, typeInlineValue } from './parameters-input.js';
 import type { RunnerContext } from '../contract/runner-context.js';
 import { readWorkspaceFile, type WorkspaceFile } from './workspace-files.js';
 
@@ -70,6 +70,16 @@ export async function loadInfraConfig(
   if (parametersPath) {
     const file = readInput(runner, 'parameters', parametersPath, report);
     if (file) parametersFile = parseFile(() => loadParametersFile(file.text, file.displayPath), report);
+    if (file && parametersFile) {
+      for (const { name, first } of caseInsensitiveRepeats(Object.keys(parametersFile.parameters))) {
+        report({
+          input: 'parameters',
+          file: file.displayPath,
+          message: `sets parameter '${name}' a second time (also as '${first}'; parameter names are case-insensitive).`,
+          fix: 'Keep one entry per parameter.'
+        });
+      }
+    }
   }
   if (!template) return undefined;
 

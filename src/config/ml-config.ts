@@ -58,7 +58,12 @@ export function loadMlConfig(
   runner: RunnerContext,
   report: Report,
   /** Input `target`: for `local`, what only Azure needs (workspace, endpoint name, environment, VM size) is optional. */
-  placement: 'azure' | 'local' = 'azure'
+  placement: 'azure' | 'local' = 'azure',
+  /**
+   * Told the endpoint name as soon as the inputs and the valid files give it (input `endpoint-name`, the
+   * endpoint file's `name`, the deployment file's `endpoint_name`), even when the rest is invalid.
+   */
+  named: (endpointName: string) => void = () => {}
 ): MlConfig | undefined {
   if (!MODEL_DEPLOYMENT_INPUTS.some(name => inputs[name] !== '')) return undefined;
   const traffic = parseTraffic(inputs.traffic, report);
@@ -78,6 +83,9 @@ export function loadMlConfig(
 
   const endpointFile = readYaml(inputs, runner, 'endpoint-file', report, parseEndpointYaml);
   const deploymentFile = readYaml(inputs, runner, 'deployment-file', report, parseDeploymentYaml);
+  const endpointName =
+    inputs['endpoint-name'] || validSpec(endpointFile)?.name || validSpec(deploymentFile)?.endpointName;
+  if (endpointName) named(endpointName);
   const instanceCount = parseInstanceCount(inputs['instance-count'], report);
   let blobEndpoint: string | undefined;
   if (inputs['blob-endpoint']) {
@@ -111,6 +119,7 @@ export function loadMlConfig(
   );
   problems.forEach(report);
   if (target) unsupportedFeatures(target.deployment, placement).forEach(report);
+  if (target) readCondaFile(target.deployment, inputs, runner, report);
   if (!target || !traffic || keepPrevious.value === undefined || !crashLoop.value || !failedDeployment.value)
     return undefined;
   return {
@@ -143,6 +152,25 @@ function parseInstanceCount(value: string, report: Report): number | undefined {
   if (/^\d+$/.test(value) && Number(value) >= 1) return Number(value);
   report({ input: 'instance-count', message: `'${value}' is not a whole number of instances (1 or more).` });
   return undefined;
+}
+
+/** The conda file's content goes with the configuration, read once with every check configuration files pass. */
+function readCondaFile(
+  deployment: DeploymentSpec,
+  inputs: RawInputs,
+  runner: RunnerContext,
+  report: Report
+): void {
+  const environment = deployment.environment;
+  if (environment?.kind !== 'inline' || !environment.condaFile) return;
+  const input = inputs['conda-file'] ? 'conda-file' : 'deployment-file';
+  const { file, problem } = readWorkspaceFile(runner.workspace, input, environment.condaFile.displayPath);
+  if (problem) report(problem);
+  if (file) environment.condaFile = { ...environment.condaFile, text: file.text };
+}
+
+function validSpec<T>(spec: T | 'invalid' | undefined): T | undefined {
+  return spec === 'invalid' ? undefined : spec;
 }
 
 function readYaml<T>(

@@ -50,7 +50,11 @@ export interface InlineEnvironment {
   name?: string;
   version?: string;
   image?: string;
-  condaFile?: LocalPath;
+  /**
+   * `text` is the file's content, read by the configuration with the checks every file read passes (inside
+   * the workspace, a regular file, within the size limit); stages never read it again.
+   */
+  condaFile?: LocalPath & { text?: string };
   build?: { path: LocalPath; dockerfilePath?: string };
   description?: string;
 }

@@ -19,6 +19,8 @@ export function parseParametersInput(text: string): {
 } {
   const value: ParametersInput = { files: [], inline: new Map() };
   const problems: ConfigurationProblem[] = [];
+  // ARM parameter names are case-insensitive: `Location=` and `location=` set the same parameter.
+  const spellings = new Map<string, { name: string; line: number }>();
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
@@ -27,17 +29,40 @@ export function parseParametersInput(text: string): {
       value.files.push(line);
       return;
     }
-    const [, name, rest] = match;
-    if (value.inline.has(name!)) {
+    const name = match[1]!;
+    const rest = match[2]!;
+    const earlier = spellings.get(name.toLowerCase());
+    if (earlier) {
+      const spelling =
+        earlier.name === name
+          ? ''
+          : ` (line ${earlier.line} sets '${earlier.name}'; parameter names are case-insensitive)`;
       problems.push({
         input: 'parameters',
-        message: `line ${index + 1} sets '${name}' a second time.`,
+        message: `line ${index + 1} sets '${name}' a second time${spelling}.`,
         fix: 'Keep one line per parameter.'
       });
+      return;
     }
-    value.inline.set(name!, { text: rest!.trim(), line: index + 1 });
+    spellings.set(name.toLowerCase(), { name, line: index + 1 });
+    value.inline.set(name, { text: rest.trim(), line: index + 1 });
   });
   return { value, problems };
+}
+
+/**
+ * Names that appear more than once ignoring case, each with the spelling seen first: ARM matches parameter
+ * names case-insensitively, so two spellings are one parameter set twice.
+ */
+export function caseInsensitiveRepeats(names: readonly string[]): { name: string; first: string }[] {
+  const seen = new Map<string, string>();
+  const repeats: { name: string; first: string }[] = [];
+  for (const name of names) {
+    const first = seen.get(name.toLowerCase());
+    if (first === undefined) seen.set(name.toLowerCase(), name);
+    else repeats.push({ name, first });
+  }
+  return repeats;
 }
 
 /**

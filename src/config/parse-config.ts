@@ -104,12 +104,19 @@ export async function parseConfig(
     checkTemplate(infra, context).forEach(problem => problems.add(problem));
   }
 
-  const ml = loadMlConfig(inputs, runner, problem => problems.add(problem), targetKind);
+  let endpointName: string | undefined;
+  const ml = loadMlConfig(
+    inputs,
+    runner,
+    problem => problems.add(problem),
+    targetKind,
+    name => (endpointName = name)
+  );
   const target = await loadTargetConfig(inputs, targetKind, ml, runner, problem => problems.add(problem));
   const health = loadHealthConfig(inputs, runner, problem => problems.add(problem));
   const reporting = loadReportingConfig(inputs, problem => problems.add(problem));
 
-  problems.throwIfAny();
+  problems.throwIfAny({ ...(endpointName ? { endpointName } : {}) });
   return {
     ...(infra ? { infra } : {}),
     ...(ml ? { ml } : {}),

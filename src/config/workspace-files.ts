@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { InputName } from '../contract/inputs.js';
 import type { ConfigurationProblem } from '../run/errors.js';
@@ -50,18 +50,18 @@ export function readWorkspaceFile(
       }
     };
   }
-  const stats = statSync(real);
-  if (!stats.isFile()) return { problem: { input, message: `'${path}' is not a file.` } };
-  if (stats.size > MAX_CONFIG_FILE_BYTES) {
+  const read = readRegularFile(real);
+  if (read.kind === 'not regular') return { problem: { input, message: `'${path}' is not a regular file.` } };
+  if (read.kind === 'too large') {
     return {
       problem: {
         input,
         file: path,
-        message: `is ${stats.size} bytes; configuration files are limited to ${MAX_CONFIG_FILE_BYTES} bytes.`
+        message: `is ${read.size} bytes; configuration files are limited to ${MAX_CONFIG_FILE_BYTES} bytes.`
       }
     };
   }
-  const bytes = readFileSync(real);
+  const bytes = read.bytes;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -71,4 +71,31 @@ export function readWorkspaceFile(
   const displayPath = relative(workspace, absolutePath).split('\\').join('/');
   // A byte-order mark is legal in JSON files saved by Windows editors but not part of the content.
   return { file: { displayPath, absolutePath: real, text: text.replace(/^\uFEFF/, '') } };
+}
+
+type RegularFileRead =
+  { kind: 'read'; bytes: Buffer } | { kind: 'not regular' } | { kind: 'too large'; size: number };
+
+/**
+ * Type and size are checked on the open descriptor that is then read, so a file swapped after the path checks
+ * (for a FIFO, a device, a link) is never read: a FIFO would block the run for ever and `/dev/zero` never
+ * ends. Opened non-blocking for the same reason, and without following a last-moment link; at most one byte
+ * beyond the limit is read, so a file growing while it is read is refused too.
+ */
+function readRegularFile(real: string): RegularFileRead {
+  const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { kind: 'not regular' };
+    if (stats.size > MAX_CONFIG_FILE_BYTES) return { kind: 'too large', size: stats.size };
+    const buffer = Buffer.allocUnsafe(MAX_CONFIG_FILE_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) {
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    }
+    if (length > MAX_CONFIG_FILE_BYTES) return { kind: 'too large', size: length };
+    return { kind: 'read', bytes: buffer.subarray(0, length) };
+  } finally {
+    closeSync(fd);
+  }
 }

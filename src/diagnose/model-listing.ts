@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { editDistance } from '../run/closest-name.js';
+import { isInside } from '../config/azml/local-paths.js';
 import type { LocalPath } from '../config/ml-specs.js';
 import type { ModelFiles } from './diagnosis-env.js';
 
@@ -15,20 +16,30 @@ export function localModelFiles(path: LocalPath): ModelFiles {
   const root = basename(path.absolutePath);
   if (!path.isDirectory) return { displayPath: path.displayPath, files: [root] };
   const files: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
+  // Links are followed only inside the model folder, as the upload does (src/ml/content-hash.ts): names
+  // outside it are not the model's and would reach the summary; a link to a folder above would never end.
+  const walk = (dir: string, prefix: string, ancestors: ReadonlySet<string>): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name.localeCompare(b.name)
     )) {
       if (files.length >= LISTING_LIMIT) return;
       const relative = `${prefix}/${entry.name}`;
-      const full = join(dir, entry.name);
-      if (entry.isDirectory() || (entry.isSymbolicLink() && statSync(full).isDirectory()))
-        walk(full, relative);
+      const target = entry.isSymbolicLink() ? realTarget(join(dir, entry.name)) : join(dir, entry.name);
+      if (!target || !isInside(path.absolutePath, target) || ancestors.has(target)) continue;
+      if (statSync(target).isDirectory()) walk(target, relative, new Set([...ancestors, target]));
       else files.push(relative);
     }
   };
-  walk(path.absolutePath, root);
+  walk(path.absolutePath, root, new Set([path.absolutePath]));
   return { displayPath: path.displayPath, files };
+}
+
+function realTarget(link: string): string | undefined {
+  try {
+    return realpathSync(link);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file the scoring script tried to open and could not, from a FileNotFoundError-like message. */

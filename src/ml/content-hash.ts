@@ -55,6 +55,11 @@ export async function hashContent(path: string, signal?: AbortSignal): Promise<C
   });
   const name = basename(root);
   const rootStats = await stat(root);
+  // In a folder only regular files are content (below); a FIFO or device named on its own is refused, as
+  // reading it would block for ever or never end.
+  if (!rootStats.isDirectory() && !rootStats.isFile()) {
+    throw new ContentHashError(`'${name}' is neither a regular file nor a folder.`);
+  }
   const kind = rootStats.isDirectory() ? 'directory' : 'file';
   const files =
     kind === 'file'

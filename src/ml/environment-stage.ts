@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Stage } from '../run/stage.js';
 import type { MlContext } from './ml-context.js';
 import { ensureVersion, resolveRegistered } from './asset-versions.js';
@@ -35,9 +34,7 @@ async function ensureEnvironment(
   const wanted: Record<string, unknown> = {
     image: environment.image!,
     osType: 'Linux',
-    ...(environment.condaFile
-      ? { condaFile: await readFile(environment.condaFile.absolutePath, 'utf8') }
-      : {}),
+    ...(environment.condaFile ? { condaFile: condaText(environment.condaFile) } : {}),
     ...(environment.description ? { description: environment.description } : {})
   };
   const ensured = await ensureVersion(
@@ -56,6 +53,12 @@ async function ensureEnvironment(
     id: ensured.id,
     action: ensured.reused ? 'reused' : 'registered'
   };
+}
+
+function condaText(file: { displayPath: string; text?: string }): string {
+  if (file.text === undefined)
+    throw new Error(`The conda file ${file.displayPath} was not read by the configuration.`);
+  return file.text;
 }
 
 /** Conda files compare by content, not by line endings or trailing blanks an editor may add. */

@@ -45,7 +45,7 @@ export async function publishReport(adapter: ActionAdapter, outcome: RunOutcome)
   }
   if (!session?.api) return;
   try {
-    const subject = reportSubject(inputs, results, adapter.runnerContext().workspace);
+    const subject = reportSubject(inputs, results, report.endpointName);
     const published = publishToGitHub(
       session,
       { report, results, findings: shown, subject, links, prComment: reporting.prComment, redact },

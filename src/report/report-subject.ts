@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import type { RawInputs } from '../contract/inputs.js';
 import type { StageResults } from '../stages/run-context.js';
 
@@ -17,24 +14,22 @@ export interface ReportSubject {
 
 type SubjectInputs = Pick<
   RawInputs,
-  'endpoint-name' | 'endpoint-file' | 'deployment-file' | 'scoring-script' | 'template' | 'resource-group'
+  'endpoint-file' | 'deployment-file' | 'scoring-script' | 'template' | 'resource-group'
 >;
 
 /**
- * The subject from the step's inputs, so that it stays the same whatever stage a run fails in — a required check
- * must keep its name even when the configuration is invalid. The endpoint name is read from the `az ml` files
- * as the configuration does (input, then the endpoint file's `name`, then the deployment file's
- * `endpoint_name`), leniently: an unreadable file leaves its path as the label.
+ * The subject from the step's inputs and the endpoint name the configuration read (input `endpoint-name`, the
+ * endpoint file's `name`, the deployment file's `endpoint_name`), so that it stays the same whatever stage a
+ * run fails in — a required check must keep its name even when the configuration is invalid. No file is read
+ * here: a file the configuration refused (outside the workspace, a device, too large) names nothing, and its
+ * path is the label.
  */
 export function reportSubject(
   inputs: SubjectInputs,
   results: StageResults,
-  workspace: string
+  endpointName: string | undefined
 ): ReportSubject {
-  const endpoint =
-    inputs['endpoint-name'] ||
-    yamlField(workspace, inputs['endpoint-file'], 'name') ||
-    yamlField(workspace, inputs['deployment-file'], 'endpoint_name');
+  const endpoint = endpointName ?? '';
   const deployment = inputs['deployment-file'] || inputs['scoring-script'];
   if (endpoint || deployment || inputs['endpoint-file'] || results.ml) {
     const label = endpoint || results.ml?.endpointName || inputs['endpoint-file'] || deployment;
@@ -46,15 +41,4 @@ export function reportSubject(
     label: template ? `${template} → ${group}` : group,
     key: `template=${template};resource-group=${group}`
   };
-}
-
-function yamlField(workspace: string, file: string, field: string): string {
-  if (!file) return '';
-  try {
-    const document = parse(readFileSync(resolve(workspace, file), 'utf8')) as Record<string, unknown> | null;
-    const value = document?.[field];
-    return typeof value === 'string' ? value : '';
-  } catch {
-    return '';
-  }
 }

@@ -71,8 +71,12 @@ export function summaryBlocks(
   if (failure)
     blocks.push(always('what went wrong', ['### What went wrong', '', ...whatWentWrong(failure), '']));
   if (findings) blocks.push(...findingBlocks(findings, { openFirstEvidence: true, ...options }));
-  if (report.cancelled && failure)
-    blocks.push(always('what still runs in Azure', stillRunningInAzure(failure.stage, results)));
+  // A run stopped by the runner (SIGINT) or by its own deadline (`timeout-minutes`) leaves the same work
+  // behind in Azure.
+  if (failure && (report.cancelled || failure.kind === 'deadline')) {
+    const stop = report.cancelled ? 'Cancelling the step' : "Running out of 'timeout-minutes'";
+    blocks.push(always('what still runs in Azure', stillRunningInAzure(stop, failure.stage, results)));
+  }
   if (results.health) blocks.push(always('the health check', renderHealthSummary(results.health)));
   if (results.preflight || results.local)
     blocks.push(
@@ -99,15 +103,12 @@ export function whatWentWrong(failure: NonNullable<RunReport['failure']>): strin
 }
 
 /**
- * Cancelling the step stops the action's waiting, not Azure's work: a template deployment or an online
- * deployment already sent keeps running there. Say what that may be and how to pick it up again.
+ * Cancelling the step or reaching the deadline stops the action's waiting, not Azure's work: a template
+ * deployment or an online deployment already sent keeps running there. Say what that may be, how to look at
+ * it and how to pick it up again.
  */
-function stillRunningInAzure(stage: StageName, results: StageResults): string[] {
-  const lines = [
-    '### Still running in Azure',
-    '',
-    'Cancelling the step does not cancel what was already sent to Azure:'
-  ];
+function stillRunningInAzure(stop: string, stage: StageName, results: StageResults): string[] {
+  const lines = ['### Still running in Azure', '', `${stop} does not cancel what was already sent to Azure:`];
   const group = results.resourceGroup?.name ?? '';
   if (stage === 'infra' && results.infra && !results.infra.dryRun) {
     const name = results.infra.deploymentName;
@@ -116,8 +117,13 @@ function stillRunningInAzure(stage: StageName, results: StageResults): string[] 
       `- To resume, re-run with the same inputs (same \`template-deployment-name\`): the action waits for '${name}' to finish instead of starting a conflicting deployment, then converges.`
     );
   } else if (results.ml && ML_STAGES.has(stage)) {
+    const { workspace, endpointName, deployment } = results.ml;
+    const where = `-g ${group} -w ${workspace}`;
+    const show = deployment
+      ? `az ml online-deployment show ${where} -e ${endpointName} -n ${deployment.name}`
+      : `az ml online-endpoint show ${where} -n ${endpointName}`;
     lines.push(
-      `- The ${stage} stage's operation on endpoint '${results.ml.endpointName}' (workspace '${results.ml.workspace}') may still be running in Azure.`,
+      `- The ${stage} stage's operation on endpoint '${endpointName}' (workspace '${workspace}') may still be running in Azure (\`${show}\`).`,
       `- To resume, re-run with the same inputs: versions and deployments that already exist are reused.`
     );
   } else {

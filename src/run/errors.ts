@@ -33,8 +33,13 @@ export function describeProblem(problem: ConfigurationProblem): string {
 /** The user's mistake. Carries every problem found, so one run reports them all. */
 export class ConfigurationError extends Error {
   readonly problems: readonly ConfigurationProblem[];
+  /**
+   * The endpoint the valid part of the configuration names (input or `az ml` file), so that the PR comment and
+   * check run keep their name when another input is wrong.
+   */
+  readonly endpointName: string | undefined;
 
-  constructor(problems: ConfigurationProblem[]) {
+  constructor(problems: ConfigurationProblem[], named: { endpointName?: string } = {}) {
     const count = problems.length;
     super(
       count === 1
@@ -43,6 +48,7 @@ export class ConfigurationError extends Error {
     );
     this.name = 'ConfigurationError';
     this.problems = problems;
+    this.endpointName = named.endpointName;
   }
 }
 
@@ -59,7 +65,7 @@ export class ProblemList {
   }
 
   /** Throws one ConfigurationError holding every problem collected, if there is any. */
-  throwIfAny(): void {
-    if (!this.isEmpty) throw new ConfigurationError([...this.problems]);
+  throwIfAny(named: { endpointName?: string } = {}): void {
+    if (!this.isEmpty) throw new ConfigurationError([...this.problems], named);
   }
 }

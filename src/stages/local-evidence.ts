@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { templateDeploymentContext } from '../infra/deployment-context.js';
 import { planInfra } from '../infra/plan-infra.js';
 import type { RunContext } from './run-context.js';
@@ -9,7 +8,7 @@ import { localModelFiles } from '../diagnose/model-listing.js';
 /**
  * What the action knows without asking Azure: the template's resource lines, the conda file, the code
  * folder and scoring script, the model's files. Each part is optional and read defensively: a diagnosis
- * must never fail because the repository changed under it.
+ * must never fail because the repository changed under it. Files come as the configuration read them.
  */
 export function localEvidence(context: RunContext): DiagnosisEnv {
   const { config, results } = context;
@@ -22,7 +21,7 @@ export function localEvidence(context: RunContext): DiagnosisEnv {
   env.workspace = config.ml!.workspace;
   const environment = deployment.environment;
   if (environment?.kind === 'inline' && environment.condaFile) {
-    const text = readText(environment.condaFile.absolutePath);
+    const text = environment.condaFile.text;
     if (text !== undefined) env.condaFile = { displayPath: environment.condaFile.displayPath, text };
   }
   const code = deployment.codeConfiguration;
@@ -38,14 +37,6 @@ export function localEvidence(context: RunContext): DiagnosisEnv {
     }
   }
   return env;
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Finds a resource's declaration by type and name (names evaluated offline, as the infra stage does). */

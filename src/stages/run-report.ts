@@ -44,6 +44,11 @@ export class RunReport {
   failure: FailureRecord | undefined;
   /** Why the run was cancelled (SIGINT/SIGTERM from the runner), when it was: the summary then says what goes on in Azure. */
   cancelled: string | undefined;
+  /**
+   * The endpoint the run deploys to, as the configuration read it (also when the configuration was refused for
+   * another reason): it names the check run and the PR comment, so no file is read again to name them.
+   */
+  endpointName: string | undefined;
 
   constructor(
     /** The `x-ms-correlation-request-id` every Azure request of this run carries. */

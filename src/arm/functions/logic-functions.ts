@@ -1,7 +1,6 @@
-import type { ExpressionNode } from '../expression-parser.js';
-import { isUnknown, mergeUnknowns, type Unknown } from '../unknown.js';
+import { isUnknown, mergeUnknowns } from '../unknown.js';
 import { ArmFunctionError, armEquals, type ArmValue, asBool, asInt, asNumber, typeName } from '../values.js';
-import { type ArmFunction, type CallContext, fn } from './types.js';
+import { type ArgumentStep, type ArmFunction, fn, stepwiseFunction } from './types.js';
 import { describeValue } from './value-description.js';
 
 function compare(a: ArmValue, b: ArmValue): number {
@@ -11,22 +10,22 @@ function compare(a: ArmValue, b: ArmValue): number {
 }
 
 /** if(): only the branch the condition selects is evaluated; an Unknown condition gives an Unknown result. */
-function lazyIf(args: ExpressionNode[], ctx: CallContext): ArmValue {
-  const condition = ctx.evaluate(args[0]!);
-  if (isUnknown(condition)) return condition;
-  return ctx.evaluate(asBool(condition, 'the condition') ? args[1]! : args[2]!);
+function ifSteps(evaluated: readonly ArmValue[]): ArgumentStep {
+  const [condition, branch] = evaluated;
+  if (condition === undefined) return { next: 0 };
+  if (isUnknown(condition)) return { value: condition };
+  if (evaluated.length === 1) return { next: asBool(condition, 'the condition') ? 1 : 2 };
+  return { value: branch! };
 }
 
 /** and()/or() stop at the first deciding argument, so and(false, reference(...)) is known. */
 function shortCircuit(decisive: boolean) {
-  return (args: ExpressionNode[], ctx: CallContext): ArmValue => {
-    const unknowns: Unknown[] = [];
-    for (const arg of args) {
-      const value = ctx.evaluate(arg);
-      if (isUnknown(value)) unknowns.push(value);
-      else if (asBool(value) === decisive) return decisive;
-    }
-    return unknowns.length > 0 ? mergeUnknowns(unknowns) : !decisive;
+  return (evaluated: readonly ArmValue[], argumentCount: number): ArgumentStep => {
+    const last = evaluated.at(-1);
+    if (last !== undefined && !isUnknown(last) && asBool(last) === decisive) return { value: decisive };
+    if (evaluated.length < argumentCount) return { next: evaluated.length };
+    const unknowns = evaluated.filter(isUnknown);
+    return { value: unknowns.length > 0 ? mergeUnknowns(unknowns) : !decisive };
   };
 }
 
@@ -70,9 +69,9 @@ export const logicFunctions: Record<string, ArmFunction> = {
   lessorequals: fn(2, 2, args => compare(args[0]!, args[1]!) <= 0),
   greater: fn(2, 2, args => compare(args[0]!, args[1]!) > 0),
   greaterorequals: fn(2, 2, args => compare(args[0]!, args[1]!) >= 0),
-  if: { minArgs: 3, maxArgs: 3, lazy: lazyIf },
-  and: { minArgs: 1, maxArgs: Infinity, lazy: shortCircuit(false) },
-  or: { minArgs: 1, maxArgs: Infinity, lazy: shortCircuit(true) },
+  if: stepwiseFunction(3, 3, ifSteps),
+  and: stepwiseFunction(1, Infinity, shortCircuit(false)),
+  or: stepwiseFunction(1, Infinity, shortCircuit(true)),
   not: fn(1, 1, args => !asBool(args[0]!)),
   bool: fn(1, 1, args => toBool(args[0]!)),
   true: fn(0, 0, () => true),

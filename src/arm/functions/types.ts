@@ -23,6 +23,36 @@ export interface ArmFunction {
   unknowns?: 'deep' | 'shallow' | 'handled';
   call?(args: ArmValue[], ctx: CallContext): ArmValue;
   lazy?(args: ExpressionNode[], ctx: CallContext): ArmValue;
+  /**
+   * For functions that pick their arguments (if(), and(), or()): from the values of the arguments evaluated
+   * so far, which argument to evaluate next, or the result. The evaluator drives it with its own stack, so a
+   * deep nesting of if() needs no deep recursion; `lazy` is derived from it for other callers.
+   */
+  stepwise?(evaluated: readonly ArmValue[], argumentCount: number): ArgumentStep;
+}
+
+/** The next argument to evaluate (its index), or the function's result. */
+export type ArgumentStep = { next: number } | { value: ArmValue };
+
+/** A function that picks its arguments one by one; `lazy` evaluates them through the context. */
+export function stepwiseFunction(
+  minArgs: number,
+  maxArgs: number,
+  stepwise: (evaluated: readonly ArmValue[], argumentCount: number) => ArgumentStep
+): ArmFunction {
+  return {
+    minArgs,
+    maxArgs,
+    stepwise,
+    lazy: (args, ctx) => {
+      const evaluated: ArmValue[] = [];
+      for (;;) {
+        const step = stepwise(evaluated, args.length);
+        if ('value' in step) return step.value;
+        evaluated.push(ctx.evaluate(args[step.next]!));
+      }
+    }
+  };
 }
 
 /** Shorthand for a function with a fixed arity range. */

@@ -31,7 +31,10 @@ export function resolveInsideWorkspace(
   if (!isInside(root, real)) {
     return { problem: `'${written}' leads outside the workspace (through a symbolic link).` };
   }
-  const isDirectory = statSync(real).isDirectory();
+  const stats = statSync(real);
+  const isDirectory = stats.isDirectory();
+  // A FIFO would block the stage that reads it for ever, a device never ends: only files and folders.
+  if (!isDirectory && !stats.isFile()) return { problem: `'${written}' is not a regular file or folder.` };
   if (expect === 'file' && isDirectory) return { problem: `'${written}' is a folder, not a file.` };
   if (expect === 'directory' && !isDirectory) return { problem: `'${written}' is a file, not a folder.` };
   return {
