@@ -24,6 +24,15 @@ export interface ArmRequest {
   claims: JwtClaims;
 }
 
+/** A resource operation the stand-in sends to itself (a template deployment's write, a group's deletion). */
+export interface InternalRequest {
+  method: string;
+  /** The resource id (or action path). */
+  path: string;
+  body?: unknown;
+  apiVersion: string;
+}
+
 /** What the emulator lends a provider. */
 export interface ProviderContext {
   store: ResourceStore;
@@ -31,6 +40,12 @@ export interface ProviderContext {
   knobs: TimingKnobs;
   facts: EmulatorFacts;
   armError: typeof armError;
+  /**
+   * Routes a request exactly as one from outside (providers, then the built-in handlers), on behalf of the
+   * caller of the current request: the one dispatch path, so a template-written resource gets what a direct
+   * PUT of it gets.
+   */
+  dispatch(request: InternalRequest): Promise<HttpResult>;
 }
 
 /**

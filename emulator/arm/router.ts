@@ -6,7 +6,7 @@ import type { TimingKnobs } from '../knobs.js';
 import { authenticateArm } from './auth.js';
 import { handleGenericResource } from './generic-resources.js';
 import type { LroManager } from './lro.js';
-import type { ArmRequest, ProviderContext, ResourceProvider } from './provider.js';
+import type { ArmRequest, InternalRequest, ProviderContext, ResourceProvider } from './provider.js';
 import { handleResourceGroups } from './resource-groups.js';
 import { parseResourcePath } from './resource-id.js';
 import type { ResourceStore } from './resource-store.js';
@@ -87,22 +87,43 @@ export class ArmRouter {
       resource: parseResourcePath(path),
       claims: auth.claims
     };
+    return this.#route(request, facts);
+  }
+
+  /** Providers in registration order, then the built-in handlers. */
+  async #route(request: ArmRequest, facts: EmulatorFacts): Promise<HttpResult> {
     const context: ProviderContext = {
       store: this.deps.store,
       lro: this.deps.lro,
       knobs: this.deps.knobs,
       facts,
-      armError
+      armError,
+      dispatch: internal => this.#route(this.#internalRequest(internal, request), facts)
     };
     for (const provider of this.#providers) {
       if (!provider.matches(request)) continue;
       const answer = await provider.handle(request, context);
       if (answer) return answer;
     }
-    return this.#builtIn(request, facts);
+    return this.#builtIn(request, context);
   }
 
-  #builtIn(request: ArmRequest, facts: EmulatorFacts): HttpResult {
+  #internalRequest(internal: InternalRequest, onBehalfOf: ArmRequest): ArmRequest {
+    const path = internal.path.replace(/\/{2,}/g, '/');
+    return {
+      method: internal.method.toUpperCase(),
+      path,
+      query: new URLSearchParams({ 'api-version': internal.apiVersion }),
+      apiVersion: internal.apiVersion,
+      headers: { 'x-ms-correlation-request-id': onBehalfOf.headers['x-ms-correlation-request-id'] },
+      body: internal.body,
+      resource: parseResourcePath(path),
+      claims: onBehalfOf.claims
+    };
+  }
+
+  async #builtIn(request: ArmRequest, ctx: ProviderContext): Promise<HttpResult> {
+    const { facts } = ctx;
     const { method, path, body, apiVersion } = request;
     const info = {
       subscriptionId: facts.subscriptionId,
@@ -111,7 +132,7 @@ export class ArmRouter {
     };
     const answer =
       handleSubscriptions(method, path, info) ??
-      handleResourceGroups(method, path, body, apiVersion, this.deps.store, this.deps.lro);
+      (await handleResourceGroups(method, path, body, apiVersion, ctx));
     if (answer) return answer;
     if (request.resource) {
       return handleGenericResource(method, request.resource, body, this.deps.store, this.deps.lro);

@@ -41,7 +41,13 @@ function correlationIdOf(req: ArmRequest): string {
 }
 
 function runContext(ctx: ProviderContext): RunContext {
-  return { store: ctx.store, lro: ctx.lro, knobs: ctx.knobs, tenantId: ctx.facts.tenantId };
+  return {
+    store: ctx.store,
+    lro: ctx.lro,
+    knobs: ctx.knobs,
+    tenantId: ctx.facts.tenantId,
+    dispatch: ctx.dispatch
+  };
 }
 
 /** Reads `{ properties: { template, parameters, mode } }`; linked templates are refused. */

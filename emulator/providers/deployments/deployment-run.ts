@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ArmValue, findUnknowns } from '../../../src/arm/index.js';
 import type { ArmErrorDetail } from '../../http-result.js';
 import type { VaultContext } from '../key-vault/index.js';
+import type { ProviderContext } from '../../arm/provider.js';
 import { armExpressionMessage, deploymentFailed, DeploymentRejected } from './deployment-errors.js';
 import {
   type DeploymentInput,
@@ -29,6 +30,8 @@ import { nestedDeploymentInput } from './nested-input.js';
 /** What running deployments need from the emulator. */
 export interface RunContext extends VaultContext {
   tenantId: string;
+  /** The ARM router, for resource writes (one dispatch path with direct PUTs). */
+  dispatch: ProviderContext['dispatch'];
 }
 
 /** The knob that makes every resource operation take at least this long (default 0). */
@@ -128,7 +131,7 @@ export class DeploymentRunner {
     let error: ArmErrorDetail | undefined;
     try {
       error = await this.#resources(planned, id);
-      if (!error) error = this.#finish(planned, id);
+      if (!error) error = await this.#finish(planned, id);
     } catch (unexpected) {
       error = {
         code: 'InternalServerError',
@@ -197,7 +200,13 @@ export class DeploymentRunner {
     if (resource.type.toLowerCase() === 'microsoft.resources/deployments') {
       return this.#nested(planned, resource, body);
     }
-    return writeResource(this.ctx, { id: resource.id, type: resource.type, name: resource.name, body });
+    return writeResource(this.ctx, {
+      id: resource.id,
+      type: resource.type,
+      name: resource.name,
+      apiVersion: String(resource.walked.raw.apiVersion ?? ''),
+      body
+    });
   }
 
   async #nested(
@@ -247,9 +256,9 @@ export class DeploymentRunner {
     updateDeployment(this.ctx.store, id, (_, kept) => kept.operations.push(operation));
   }
 
-  #finish(planned: DeploymentPlan, id: string): ArmErrorDetail | undefined {
+  async #finish(planned: DeploymentPlan, id: string): Promise<ArmErrorDetail | undefined> {
     if (planned.input.mode === 'Complete') {
-      for (const operation of deleteForCompleteMode(this.ctx, planned, id)) {
+      for (const operation of await deleteForCompleteMode(this.ctx, planned, id)) {
         updateDeployment(this.ctx.store, id, (_, kept) => kept.operations.push(operation));
       }
     }
