@@ -4,6 +4,7 @@ import { armError, HttpResultError, readBody, type HttpResult } from '../http-re
 import type { SigningKey } from '../identity/jwt.js';
 import type { TimingKnobs } from '../knobs.js';
 import { authenticateArm } from './auth.js';
+import { CLOUD_METADATA_PATH, cloudMetadata } from './cloud-metadata.js';
 import { handleGenericResource } from './generic-resources.js';
 import type { LroManager } from './lro.js';
 import type { ArmRequest, InternalRequest, ProviderContext, ResourceProvider } from './provider.js';
@@ -51,6 +52,10 @@ export class ArmRouter {
   /** Answers one ARM request. */
   async handle(req: IncomingMessage, url: URL): Promise<HttpResult> {
     const facts = this.deps.facts();
+    if (CLOUD_METADATA_PATH.test(url.pathname)) {
+      req.resume();
+      return cloudMetadata((req.method ?? 'GET').toUpperCase(), url.searchParams.get('api-version'), facts);
+    }
     const auth = authenticateArm(req.headers, {
       tokenKey: this.deps.tokenKey,
       audience: facts.armEndpoint,
