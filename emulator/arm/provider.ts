@@ -18,6 +18,11 @@ export interface ArmRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body; undefined when the request had none. */
   body: unknown;
+  /**
+   * The body's text as parsed (comments kept, unquoted names quoted), which ARM's line/position in errors
+   * refer to; undefined for a request without a body or one the stand-in sent itself.
+   */
+  bodyText?: string;
   /** The path parsed as a resource (or collection) id under a resource group, when it is one. */
   resource: ResourcePath | undefined;
   /** Claims of the caller's access token. */

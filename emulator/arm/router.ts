@@ -4,6 +4,7 @@ import { armError, HttpResultError, readBody, type HttpResult } from '../http-re
 import type { SigningKey } from '../identity/jwt.js';
 import type { TimingKnobs } from '../knobs.js';
 import { authenticateArm } from './auth.js';
+import { LenientJsonError, parseLenientJson } from './lenient-json.js';
 import { CLOUD_METADATA_PATH, cloudMetadata } from './cloud-metadata.js';
 import { handleGenericResource } from './generic-resources.js';
 import type { LroManager } from './lro.js';
@@ -23,14 +24,20 @@ export interface ArmRouterDeps {
   knobs: TimingKnobs;
 }
 
-async function parseJsonBody(req: IncomingMessage): Promise<unknown> {
+async function parseJsonBody(req: IncomingMessage): Promise<{ body: unknown; bodyText?: string }> {
   const raw = await readBody(req);
-  if (raw.length === 0) return undefined;
+  if (raw.length === 0) return { body: undefined };
   try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
+    const { value, text } = parseLenientJson(raw.toString('utf8'));
+    return { body: value, bodyText: text };
+  } catch (error) {
+    const where = error instanceof LenientJsonError ? ` '${error.message}'` : '';
     throw new HttpResultError(
-      armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.')
+      armError(
+        400,
+        'InvalidRequestContent',
+        `The request content was invalid and could not be deserialized:${where || ' the body is not JSON'}.`
+      )
     );
   }
 }
@@ -88,7 +95,7 @@ export class ArmRouter {
       query: url.searchParams,
       apiVersion,
       headers: req.headers,
-      body: await parseJsonBody(req),
+      ...(await parseJsonBody(req)),
       resource: parseResourcePath(path),
       claims: auth.claims
     };

@@ -4,12 +4,18 @@ import { type ArmValue, findUnknowns } from '../../../src/arm/index.js';
 import type { ArmErrorDetail } from '../../http-result.js';
 import type { VaultContext } from '../key-vault/index.js';
 import type { ProviderContext } from '../../arm/provider.js';
-import { armExpressionMessage, deploymentFailed, DeploymentRejected } from './deployment-errors.js';
+import {
+  armExpressionMessage,
+  deploymentFailed,
+  DeploymentRejected,
+  templateViolation
+} from './deployment-errors.js';
 import {
   type DeploymentInput,
   type DeploymentPlan,
   planDeployment,
-  type PlannedResource
+  type PlannedResource,
+  templatePathAt
 } from './deployment-plan.js';
 import {
   acceptedDeployment,
@@ -189,11 +195,20 @@ export class DeploymentRunner {
       if (unknowns.length > 0) throw new Error(unknowns[0]!.reason);
     } catch (error) {
       const message = armExpressionMessage((error as Error).message);
+      const violation = templateViolation(resource.walked.source);
+      violation.info.path = templatePathAt(
+        planned.input,
+        violation.info.lineNumber,
+        violation.info.linePosition
+      );
       return {
         status: 400,
         error: {
           code: 'InvalidTemplate',
-          message: `Unable to process template language expressions for resource '${resource.id}': ${message}`
+          message:
+            `Unable to process template language expressions for resource '${resource.id}' at line ` +
+            `'${violation.info.lineNumber}' and column '${violation.info.linePosition}'. '${message}'`,
+          additionalInfo: [violation]
         }
       };
     }
