@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorFacts } from '../facts.js';
-import type { armError, HttpResult } from '../http-result.js';
+import type { ArmErrorDetail, armError, HttpResult } from '../http-result.js';
 import type { JwtClaims } from '../identity/jwt.js';
 import type { TimingKnobs } from '../knobs.js';
 import type { LroManager } from './lro.js';
@@ -51,6 +51,8 @@ export interface ProviderContext {
    * PUT of it gets.
    */
   dispatch(request: InternalRequest): Promise<HttpResult>;
+  /** ARM's refusal of a resource in this namespace (unknown or not registered), or undefined. */
+  namespaceRefusal(namespace: string): { status: number; error: ArmErrorDetail } | undefined;
 }
 
 /**
@@ -60,6 +62,11 @@ export interface ProviderContext {
  */
 export interface ResourceProvider {
   name: string;
+  /**
+   * Namespaces this provider serves beyond Azure's known ones (a test provider's `Microsoft.Test`), so ARM's
+   * namespace check lets template deployments of them through.
+   */
+  namespaces?: string[];
   matches(req: ArmRequest): boolean;
   handle(req: ArmRequest, ctx: ProviderContext): HttpResult | undefined | Promise<HttpResult | undefined>;
 }

@@ -4,6 +4,7 @@ import { armError, HttpResultError, readBody, type HttpResult } from '../http-re
 import type { SigningKey } from '../identity/jwt.js';
 import type { TimingKnobs } from '../knobs.js';
 import { authenticateArm } from './auth.js';
+import { ProviderRegistrations } from './namespaces.js';
 import { LenientJsonError, parseLenientJson } from './lenient-json.js';
 import { CLOUD_METADATA_PATH, cloudMetadata } from './cloud-metadata.js';
 import { handleGenericResource } from './generic-resources.js';
@@ -48,12 +49,14 @@ async function parseJsonBody(req: IncomingMessage): Promise<{ body: unknown; bod
  */
 export class ArmRouter {
   readonly #providers: ResourceProvider[] = [];
+  readonly #registrations = new ProviderRegistrations();
 
   constructor(private readonly deps: ArmRouterDeps) {}
 
   /** Adds a provider; providers are asked in registration order, before the built-in handlers. */
   register(provider: ResourceProvider): void {
     this.#providers.push(provider);
+    for (const namespace of provider.namespaces ?? []) this.#registrations.add(namespace);
   }
 
   /** Answers one ARM request. */
@@ -110,12 +113,18 @@ export class ArmRouter {
       knobs: this.deps.knobs,
       facts,
       armError,
-      dispatch: internal => this.#route(this.#internalRequest(internal, request), facts)
+      dispatch: internal => this.#route(this.#internalRequest(internal, request), facts),
+      namespaceRefusal: namespace => this.#registrations.refusal(namespace)
     };
     for (const provider of this.#providers) {
       if (!provider.matches(request)) continue;
       const answer = await provider.handle(request, context);
       if (answer) return answer;
+    }
+    // ARM answers for an unknown or unregistered namespace itself; a plugged-in provider's namespace is known.
+    const refused = request.resource && this.#registrations.refusal(request.resource.namespace);
+    if (refused) {
+      return armError(refused.status, refused.error.code, refused.error.message, refused.error.details);
     }
     return this.#builtIn(request, context);
   }
@@ -144,6 +153,7 @@ export class ArmRouter {
     };
     const answer =
       handleSubscriptions(method, path, info) ??
+      this.#registrations.handle(method, path) ??
       (await handleResourceGroups(method, path, body, apiVersion, ctx));
     if (answer) return answer;
     if (request.resource) {

@@ -48,7 +48,8 @@ function runContext(ctx: ProviderContext): RunContext {
     lro: ctx.lro,
     knobs: ctx.knobs,
     tenantId: ctx.facts.tenantId,
-    dispatch: ctx.dispatch
+    dispatch: ctx.dispatch,
+    namespaceRefusal: ctx.namespaceRefusal
   };
 }
 

@@ -38,6 +38,7 @@ export interface RunContext extends VaultContext {
   tenantId: string;
   /** The ARM router, for resource writes (one dispatch path with direct PUTs). */
   dispatch: ProviderContext['dispatch'];
+  namespaceRefusal: ProviderContext['namespaceRefusal'];
 }
 
 /** The knob that makes every resource operation take at least this long (default 0). */
@@ -85,6 +86,11 @@ export function plan(
   const runtime = new StoreRuntime(ctx.store, input.subscriptionId, input.resourceGroup, whatIf);
   const planned = planDeployment(input, { store: ctx.store, tenantId: ctx.tenantId, trackingId, runtime });
   runtime.plan = planned;
+  // ARM's preflight refuses a resource whose namespace it does not know or the subscription has not registered.
+  for (const resource of planned.resources.filter(r => r.deploy)) {
+    const refused = ctx.namespaceRefusal(resource.type.split('/')[0]!);
+    if (refused) throw new DeploymentRejected(refused.status, refused.error);
+  }
   return planned;
 }
 
