@@ -9,11 +9,12 @@ interface StepOutcome {
 
 /**
  * Registers each step as a jest test and prints a compact pass/fail table after the file, so a run shows at a
- * glance which documented behaviours the stand-in meets. A failing step stays a failing test.
+ * glance which documented behaviours the stand-in meets. A failing step stays a failing test; a step may
+ * return a note (e.g. optional properties it did not find) that the table shows beside a pass.
  */
 export function stepTable(
   title: string
-): (name: string, body: () => Promise<void>, timeoutMs?: number) => void {
+): (name: string, body: () => Promise<string | undefined | void>, timeoutMs?: number) => void {
   const outcomes: StepOutcome[] = [];
   afterAll(() => {
     const width = Math.max(...outcomes.map(outcome => outcome.name.length), 4);
@@ -29,8 +30,8 @@ export function stepTable(
       name,
       async () => {
         try {
-          await body();
-          outcomes.push({ name, passed: true, detail: '' });
+          const note = await body();
+          outcomes.push({ name, passed: true, detail: typeof note === 'string' ? note.slice(0, 160) : '' });
         } catch (error) {
           const firstLine =
             ((error as Error).message ?? String(error)).split('\n').find(line => line.trim()) ?? '';
