@@ -51,7 +51,12 @@ describe('the official Azure ML SDK client against the stand-in', () => {
       tlsOptions: { ca }
     };
     ml = new AzureMachineLearningWorkspaces(credential, facts.subscriptionId, options);
-    deployments = new DeploymentsClient(credential, facts.subscriptionId, options);
+    // The deployments client is of the newer SDK generation: scopes under `credentials`, a poller as the result.
+    deployments = new DeploymentsClient(credential, facts.subscriptionId, {
+      endpoint: facts.armEndpoint,
+      credentials: { scopes: options.credentialScopes },
+      tlsOptions: { ca }
+    });
     standIn.store.put(resourceGroupId(facts.subscriptionId, GROUP), { location: 'westeurope' });
   }, 120_000);
   afterAll(async () => {
@@ -128,7 +133,7 @@ describe('the official Azure ML SDK client against the stand-in', () => {
           }
         ]
       };
-      const done = await deployments.deployments.beginCreateOrUpdateAndWait(
+      const done = await deployments.deployments.createOrUpdate(
         GROUP,
         'workspace',
         { properties: { mode: 'Incremental', template } },
