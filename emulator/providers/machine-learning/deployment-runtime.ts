@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+// Known gap (emulator/README.md, "What the stand-in still does not do"): the inference container still runs
+// the product's local server; the stand-in's own imitation of azureml-inference-server is not written yet.
+// eslint-disable-next-line no-restricted-imports
 import {
   LocalServerStartError,
   startLocalServer,
