@@ -2,7 +2,7 @@
  * `npm run emulator`: starts the local Azure stand-in, prints one JSON line with its facts, and runs until
  * SIGINT, SIGTERM or SIGHUP, or until the process that started it is gone. Options: `--port <n>` or EMULATOR_PORT; `--no-blob` or EMULATOR_BLOB=0 skips Azurite.
  */
-import { watchAncestors } from './ancestry.js';
+import { stopOnSignals } from './shutdown.js';
 import { startAzureStandIn } from './stand-in.js';
 
 function option(name: string): string | undefined {
@@ -15,19 +15,4 @@ const blob = !process.argv.includes('--no-blob') && process.env.EMULATOR_BLOB !=
 const emulator = await startAzureStandIn({ port, blob });
 process.stdout.write(JSON.stringify(emulator.facts) + '\n');
 
-let stopping = false;
-const shutdown = (): void => {
-  if (stopping) return;
-  stopping = true;
-  emulator.stop().then(
-    () => process.exit(0),
-    error => {
-      process.stderr.write(`Emulator stop failed: ${(error as Error).message}\n`);
-      process.exit(1);
-    }
-  );
-};
-process.on('SIGINT', shutdown);
-process.on('SIGHUP', shutdown);
-watchAncestors(shutdown);
-process.on('SIGTERM', shutdown);
+stopOnSignals(() => emulator.stop());
