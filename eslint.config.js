@@ -36,5 +36,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
   },
-  ...layerRules
+  ...layerRules,
+  {
+    // The Azure stand-in imports nothing of the product but its template engine (src/arm/), so a mistake in
+    // the product cannot hide in the stand-in that tests it. Why the engine is shared: emulator/README.md.
+    files: ['emulator/**/*.ts', 'emulator/**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!arm/)',
+              message:
+                "emulator/ may import src/arm/ only: write the stand-in's own version from Azure's documentation."
+            }
+          ]
+        }
+      ]
+    }
+  }
 );

@@ -4,8 +4,8 @@
  * `--latency azure` (EMULATOR_LATENCY=azure) turns on the realistic latency profile, scaled by `--latency-scale`
  * (EMULATOR_LATENCY_SCALE, e.g. `1/60`, the default).
  */
-import { watchAncestors } from './ancestry.js';
 import { parseLatencyScale } from './latency-profile.js';
+import { stopOnSignals } from './shutdown.js';
 import { startAzureStandIn } from './stand-in.js';
 
 function option(name: string): string | undefined {
@@ -27,19 +27,4 @@ const latency = latencyName
 const emulator = await startAzureStandIn({ port, blob, latency });
 process.stdout.write(JSON.stringify(emulator.facts) + '\n');
 
-let stopping = false;
-const shutdown = (): void => {
-  if (stopping) return;
-  stopping = true;
-  emulator.stop().then(
-    () => process.exit(0),
-    error => {
-      process.stderr.write(`Emulator stop failed: ${(error as Error).message}\n`);
-      process.exit(1);
-    }
-  );
-};
-process.on('SIGINT', shutdown);
-process.on('SIGHUP', shutdown);
-watchAncestors(shutdown);
-process.on('SIGTERM', shutdown);
+stopOnSignals(() => emulator.stop());

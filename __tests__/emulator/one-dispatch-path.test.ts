@@ -110,3 +110,36 @@ describe('template writes and group deletion go through the providers', () => {
     expect(JSON.stringify(again.body.properties.error)).toMatch(/already exists in deleted state/);
   });
 });
+
+describe('a template-created workspace in a stand-in without blob storage', () => {
+  it('still succeeds, with its datastore documents (infra-only runs start no Azurite)', async () => {
+    const emu = await startAzureStandIn({ blob: false, knobs: { lroDurationMs: 20, retryAfterSeconds: 0 } });
+    try {
+      const token = await armToken(emu);
+      const sub = `/subscriptions/${emu.facts.subscriptionId}`;
+      const arm = (method: string, path: string, body?: unknown) =>
+        send(emu, method, `${path}?api-version=2025-04-01`, { token, body });
+      await arm('PUT', `${sub}/resourcegroups/rg-noblob`, { location: 'westeurope' });
+      const path = `${sub}/resourcegroups/rg-noblob/providers/Microsoft.Resources/deployments/ws`;
+      const resources = [
+        {
+          type: 'Microsoft.MachineLearningServices/workspaces',
+          apiVersion: ML_API,
+          name: 'ws-noblob',
+          location: 'westeurope'
+        }
+      ];
+      await arm('PUT', path, {
+        properties: { mode: 'Incremental', template: { contentVersion: '1.0.0.0', resources } }
+      });
+      let state: string | undefined;
+      for (let i = 0; i < 300 && !['Succeeded', 'Failed'].includes(state ?? ''); i += 1) {
+        await sleep(20);
+        state = (await arm('GET', path)).body?.properties?.provisioningState;
+      }
+      expect(state).toBe('Succeeded');
+    } finally {
+      await emu.stop();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import type { JwtClaims } from '../../identity/jwt.js';
 import type { StoredResource } from '../../arm/resource-store.js';
-import type { AccessPolicyEntry } from '../../../src/keyvault/access-policies.js';
+import type { AccessPolicyEntry } from './access-policy-operations.js';
 
 export const VAULT_TYPE = 'Microsoft.KeyVault/vaults';
 export const ACCESS_POLICIES_TYPE = 'Microsoft.KeyVault/vaults/accessPolicies';

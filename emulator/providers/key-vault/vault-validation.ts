@@ -1,5 +1,5 @@
 import type { HttpResult } from '../../http-result.js';
-import { PERMISSION_KINDS, type AccessPolicyEntry } from '../../../src/keyvault/access-policies.js';
+import { PERMISSION_KINDS, type AccessPolicyEntry } from './access-policy-operations.js';
 import { vaultErrors } from './vault-errors.js';
 
 /** A vault holds at most this many access policy entries. */

@@ -5,10 +5,10 @@ import type { ProviderContext } from '../../arm/provider.js';
 import type { StoredResource } from '../../arm/resource-store.js';
 import { resourceGroupNotFound } from '../../arm/resource-groups.js';
 import {
-  applyPolicyOperation,
   type AccessPolicyEntry,
-  type PolicyOperation
-} from '../../../src/keyvault/access-policies.js';
+  type AccessPolicyUpdateKind,
+  updateAccessPolicies
+} from './access-policy-operations.js';
 import { findDeletedVault, normalizeLocation, softDelete, takeForRecovery } from './deleted-vaults.js';
 import {
   clearVaultBusy,
@@ -254,7 +254,7 @@ export async function patchVault(
 
 /**
  * `PUT .../vaults/{name}/accessPolicies/{add|replace|remove}`: changes only the principals named, per
- * {@link applyPolicyOperation}. Also what a template's `Microsoft.KeyVault/vaults/accessPolicies` resource
+ * {@link updateAccessPolicies}. Also what a template's `Microsoft.KeyVault/vaults/accessPolicies` resource
  * named `{vault}/add` (or replace, remove) does. Answers the VaultAccessPolicyParameters shape with the
  * request's entries (updateAccessPoliciesAdd.json).
  */
@@ -270,7 +270,7 @@ export async function applyVaultAccessPolicies(
   const existing = ctx.store.get(id);
   if (!group || !existing || !isVault(existing))
     return result(vaultNotFound(group?.resourceGroup ?? '', name));
-  const operation = operationKind.toLowerCase() as PolicyOperation;
+  const operation = operationKind.toLowerCase() as AccessPolicyUpdateKind;
   if (!['add', 'replace', 'remove'].includes(operation))
     return result(vaultErrors.invalidValue('operationKind'));
   const properties = isObject(body) && isObject(body.properties) ? body.properties : undefined;
@@ -282,7 +282,7 @@ export async function applyVaultAccessPolicies(
   const conflict = busy(ctx, id, name);
   if (conflict) return result(conflict);
   const current = (existing.properties?.accessPolicies ?? []) as AccessPolicyEntry[];
-  const next = applyPolicyOperation(current, operation, read.entries);
+  const next = updateAccessPolicies(current, operation, read.entries);
   if (next.length > MAX_ACCESS_POLICIES) {
     return result(
       vaultErrors.invalidValue('accessPolicies', `A vault can hold at most ${MAX_ACCESS_POLICIES} entries.`)

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+// Known gap (emulator/README.md, "What the stand-in still does not do"): the inference container still runs
+// the product's local server; the stand-in's own imitation of azureml-inference-server is not written yet.
+// eslint-disable-next-line no-restricted-imports
 import {
   LocalServerStartError,
   startLocalServer,
@@ -288,6 +292,12 @@ export class DeploymentRuntime {
     const start = prefix.toLowerCase() + '/';
     const keys = [...this.#runs.keys()].filter(key => key.startsWith(start));
     return Promise.all(keys.map(key => this.stop(key))).then(() => undefined);
+  }
+
+  /** Removes every downloaded model at once (an exiting process cannot wait for stopAll). */
+  removeWorkDirsSync(): void {
+    for (const dir of this.#workDirs) rmSync(dir, { recursive: true, force: true });
+    this.#workDirs.clear();
   }
 
   /** Stops every inference server and removes every downloaded model: no Python process outlives this. */

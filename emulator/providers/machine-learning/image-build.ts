@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { condaIndex, type PackageIndex, pypiIndex } from './package-index/package-index.js';
 
 /** The outcome of an emulated image build: whether it worked, and the build log it wrote. */
 export interface ImageBuild {
@@ -8,12 +9,22 @@ export interface ImageBuild {
 
 const BASE_IMAGE = 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest';
 
-/** The package name of a conda (`numpy=1.26`) or pip (`scikit-learn==1.3.0`, `pkg[extra]>=1`) spec. */
+/** The package name of a conda (`numpy=1.26`, `conda-forge::numpy`) or pip (`scikit-learn==1.3.0`, `pkg[extra]>=1`) spec. */
 function packageName(spec: string): string {
   return spec
     .trim()
-    .split(/[=<>!~\s[;]/)[0]
+    .replace(/^[^:\s]+::/, '')
+    .split(/[=<>!~\s[;]/)[0]!
     .toLowerCase();
+}
+
+// Options (`-r file`, `--extra-index-url …`), URLs and paths name no index package; pip resolves them itself.
+const isIndexName = (spec: string) => !/^\s*-|:\/\/|^[./]/.test(spec);
+
+/** Whether a spec names a package that the index or the test's `unavailable` list says is missing. */
+function isMissing(spec: string, index: PackageIndex, unavailable: ReadonlySet<string>): boolean {
+  const name = packageName(spec);
+  return unavailable.has(name) || (isIndexName(spec) && !index.has(name));
 }
 
 function dependencies(doc: unknown): { conda: string[]; pip: string[] } {
@@ -43,8 +54,9 @@ function header(imageId: string, baseImage: string): string[] {
 }
 
 /**
- * Emulates the conda step of an Azure ML image build: the conda file must be valid YAML, and no conda or
- * pip package may be on the `unavailable` list (standing in for "not on any channel / index").
+ * Emulates the conda step of an Azure ML image build: the conda file must be valid YAML, and every conda and
+ * pip package must exist (the shipped name index, package-index/PROVENANCE.md) and not be on the
+ * `unavailable` list (a test's way to make a real package missing).
  */
 export function buildImage(
   imageId: string,
@@ -70,7 +82,7 @@ export function buildImage(
     'Collecting package metadata (repodata.json): ...working... done',
     'Solving environment: ...working...'
   );
-  const missingConda = conda.filter(spec => unavailable.has(packageName(spec)));
+  const missingConda = conda.filter(spec => isMissing(spec, condaIndex, unavailable));
   if (missingConda.length > 0) {
     lines.push(
       'failed',
@@ -96,7 +108,7 @@ export function buildImage(
     'Executing transaction: done'
   );
   if (pip.length > 0) lines.push('Installing pip dependencies: ...working...');
-  const missingPip = pip.find(spec => unavailable.has(packageName(spec)));
+  const missingPip = pip.find(spec => isMissing(spec, pypiIndex, unavailable));
   if (missingPip) {
     lines.push(
       'Pip subprocess error:',

@@ -16,6 +16,8 @@ export { durationMs } from './deployments.js';
 export { buildImage } from './image-build.js';
 export { resolveAssetUri } from './blob-storage.js';
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
 /** How to create the provider. */
 export interface MachineLearningProviderOptions {
   /** Conda/pip package names the emulated image build reports as not found (compared case-insensitively). */
@@ -91,6 +93,7 @@ export function machineLearningProvider(
   // If the host process exits without stop() (a crashed test run, Ctrl-C in the demo), no Python server
   // may outlive it: 'exit' handlers must be synchronous, and a kill signal is.
   const killServers = () => {
+    runtime.removeWorkDirsSync();
     for (const pid of runtime.pids()) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -100,6 +103,16 @@ export function machineLearningProvider(
     }
   };
   process.on('exit', killServers);
+  // A host with no signal handling of its own (the demo, a benchmark) dies of SIGTERM without an 'exit'
+  // event: stop the servers and remove the downloads first, then die of the same signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return; // the host stops the stand-in itself
+    void runtime.stopAll().finally(() => {
+      for (const name of STOP_SIGNALS) process.off(name, onSignal);
+      process.kill(process.pid, signal);
+    });
+  };
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   let trusted: Promise<void> | undefined;
   const ready = async (): Promise<string> => {
     await scoring.start();
@@ -129,6 +142,7 @@ export function machineLearningProvider(
     },
     async stop() {
       process.off('exit', killServers);
+      for (const name of STOP_SIGNALS) process.off(name, onSignal);
       await runtime.stopAll();
       await scoring.stop();
       operations.clear();
