@@ -2,6 +2,7 @@ import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
 import { applyPolicyOperation } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
+import { VaultEvidence } from '../keyvault/vault-evidence.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
 import { verifyAndRestorePolicies, type PolicyVerification } from '../keyvault/verify-policies.js';
 import type { RunContext, Stage } from '../stages/stage.js';
@@ -13,7 +14,7 @@ import {
   whatIfDeployment,
   type DeploymentRequest
 } from './arm-deployment.js';
-import { decideVaults, nameVaults, type NamedVault } from './guard-vaults.js';
+import { decideVaults, nameVaults, reconcileWhatIf, type NamedVault } from './guard-vaults.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
@@ -100,9 +101,12 @@ export const infraStage: Stage = {
       if (infra.mode === 'Complete') decisions.forEach(decision => (decision.unchanged = false));
       return guardTemplate(infra.template.json as Record<string, unknown>, decisions);
     };
+    // Every read and what-if adds to the evidence; a vault once shown to exist is never downgraded to absent.
+    const evidence = new VaultEvidence();
     let firstDecisions: VaultDecision[] | undefined;
     for (let attempt = 1; ; attempt++) {
-      let decisions = await guardVaults(context, named.vaults, result, firstDecisions);
+      const source = attempt === 1 ? 'first read' : `read before retry ${attempt}`;
+      let decisions = await guardVaults(context, named.vaults, result, firstDecisions, evidence, source);
       firstDecisions ??= decisions;
       let guardedRequest = { ...request, template: guardFor(decisions) };
       if (attempt === 1) {
@@ -114,6 +118,7 @@ export const infraStage: Stage = {
           if (validated.status === 'rejected') throw validated.reason;
           if (changes.status === 'rejected') throw changes.reason;
           result.changes = summariseChanges(changes.value);
+          reconcileWhatIf(changes.value, decisions, evidence);
         }
         if (infra.dryRun) {
           await validating;
@@ -133,7 +138,14 @@ export const infraStage: Stage = {
         }
         // What-if took time: read the vaults again right before deploying, so the window in which a policy
         // someone else adds could be overwritten is as short as Azure allows.
-        decisions = await guardVaults(context, named.vaults, result, firstDecisions);
+        decisions = await guardVaults(
+          context,
+          named.vaults,
+          result,
+          firstDecisions,
+          evidence,
+          'read right before deploying'
+        );
         guardedRequest = { ...request, template: guardFor(decisions) };
       }
       try {
@@ -170,13 +182,17 @@ async function guardVaults(
   context: RunContext,
   vaults: NamedVault[],
   result: InfraResult,
-  firstAttempt?: VaultDecision[]
+  firstAttempt: VaultDecision[] | undefined,
+  evidence: VaultEvidence,
+  source: string
 ): Promise<VaultDecision[]> {
   const { decisions, problems } = await decideVaults(
     context.azure.keyVault(),
     vaults,
     context.config.infra!,
-    context.deadline
+    context.deadline,
+    evidence,
+    source
   );
   for (const decision of decisions) {
     const first = firstAttempt?.find(d => d.name === decision.name);
