@@ -2,7 +2,10 @@ import type { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import type { WhatIfChange } from '@azure/arm-resourcesdeployments';
 import type { Deadline } from '../azure/deadline.js';
 import type { ConfigurationProblem } from '../errors.js';
+import type { AccessPolicyEntry } from '../keyvault/access-policies.js';
+import { PolicyWatch } from '../keyvault/policy-watch.js';
 import {
+  declaredEntries,
   decideVault,
   softDeletedRefusal,
   type DeletedVaultMode,
@@ -151,4 +154,33 @@ export function reconcileWhatIf(
       conflicts.push({ name: decision.name, claims: evidence.claims(decision.name) });
   }
   if (conflicts.length > 0) throw new VaultEvidenceConflictError(conflicts);
+}
+
+/**
+ * Starts watching the vaults the deployment rewrites (preserved, not unchanged): ARM's PUT of those carries
+ * the list read before submission, so a grant someone adds meanwhile would be overwritten.
+ */
+export function watchRewrittenVaults(
+  client: KeyVaultManagementClient,
+  decisions: readonly VaultDecision[],
+  signal: AbortSignal
+): PolicyWatch {
+  const rewritten = decisions.filter(d => d.action === 'preserve' && !d.unchanged);
+  const watch = new PolicyWatch(
+    client,
+    rewritten.map(d => ({ name: d.name, resourceGroup: d.resourceGroup, baseline: d.policiesBefore })),
+    signal
+  );
+  watch.start();
+  return watch;
+}
+
+/** The template's own entries per vault (by vault key), where known before deploying. */
+export function declaredPolicies(vaults: readonly NamedVault[]): Map<string, AccessPolicyEntry[]> {
+  const declared = new Map<string, AccessPolicyEntry[]>();
+  for (const vault of vaults) {
+    const entries = declaredEntries(vault.instance, value => findUnknowns(value).length > 0);
+    if (entries) declared.set(vaultKey(vault.name), entries);
+  }
+  return declared;
 }

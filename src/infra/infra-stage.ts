@@ -1,10 +1,14 @@
 import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
-import { applyPolicyOperation } from '../keyvault/access-policies.js';
+import { applyPolicyOperation, describePrincipal } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
 import { VaultEvidence } from '../keyvault/vault-evidence.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
-import { verifyAndRestorePolicies, type PolicyVerification } from '../keyvault/verify-policies.js';
+import {
+  verifyAndRestorePolicies,
+  type PolicyVerification,
+  type RestoredGrant
+} from '../keyvault/verify-policies.js';
 import type { RunContext, Stage } from '../stages/stage.js';
 import {
   runDeployment,
@@ -14,7 +18,14 @@ import {
   whatIfDeployment,
   type DeploymentRequest
 } from './arm-deployment.js';
-import { decideVaults, nameVaults, reconcileWhatIf, type NamedVault } from './guard-vaults.js';
+import {
+  declaredPolicies,
+  decideVaults,
+  nameVaults,
+  reconcileWhatIf,
+  watchRewrittenVaults,
+  type NamedVault
+} from './guard-vaults.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
@@ -148,10 +159,12 @@ export const infraStage: Stage = {
         );
         guardedRequest = { ...request, template: guardFor(decisions) };
       }
+      const watch = watchRewrittenVaults(azure.keyVault(), decisions, deadline.signal);
       try {
         const deployment = await deployOrLocate(context, plan, guardedRequest, result);
         result.outputs = templateOutputs(deployment.properties?.outputs);
       } catch (error) {
+        await watch.stop();
         if (attempt >= MAX_CONFLICT_ATTEMPTS || !isVaultConflict(error)) throw error;
         log.warning(
           `Deployment '${infra.deploymentName}' met a concurrent write on a Key Vault; reading the vaults again and retrying (attempt ${attempt + 1} of ${MAX_CONFLICT_ATTEMPTS}).`
@@ -160,10 +173,14 @@ export const infraStage: Stage = {
         await deadline.sleep(1000 * attempt * (0.5 + Math.random()), 'retry after a Key Vault conflict');
         continue;
       }
+      const seen = await watch.stop();
       recordVerification(
         context,
         result,
-        await verifyAndRestorePolicies(azure.keyVault(), decisions, deadline)
+        await verifyAndRestorePolicies(azure.keyVault(), decisions, deadline, {
+          declared: declaredPolicies(named.vaults),
+          seen
+        })
       );
       break;
     }
@@ -271,12 +288,23 @@ function recordVerification(
     report.policiesKept = verification.kept;
     report.policiesRestored = verification.restored.length;
     report.policiesAdded = Math.max(0, verification.policiesAfter.length - report.policiesBefore);
-    if (verification.restored.length > 0) {
-      context.log.warning(
-        `Key Vault '${verification.name}' lost ${verification.restored.length} access policy entr${verification.restored.length === 1 ? 'y' : 'ies'} during the deployment (another writer?); they were restored with accessPolicies/add.`
-      );
-    }
+    if (verification.restoredGrants.length === 0) continue;
+    const lost = verification.restoredGrants.map(describeRestored).join('; ');
+    report.explanation += ` Restored after the deployment: ${lost}.`;
+    context.log.warning(
+      `Key Vault '${verification.name}' lost ${verification.restored.length} access policy entr${verification.restored.length === 1 ? 'y' : 'ies'} during the deployment (another writer?): ${lost}. They were restored with accessPolicies/add.`,
+      { title: 'Key Vault access policies restored' }
+    );
   }
+}
+
+/** "principal 0b… (secrets: get, list; added during the deployment, seen 12:00:03Z)". */
+function describeRestored(grant: RestoredGrant): string {
+  const permissions = Object.entries(grant.entry.permissions)
+    .map(([kind, list]) => `${kind}: ${(list ?? []).join(', ')}`)
+    .join('; ');
+  const seen = grant.seenAt ? `, seen ${grant.seenAt.toISOString()}` : '';
+  return `principal ${describePrincipal(grant.entry)} (${permissions}; ${grant.origin}${seen})`;
 }
 
 function describeChanges(result: InfraResult): string {

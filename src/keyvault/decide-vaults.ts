@@ -56,10 +56,21 @@ function ownEntriesGranted(
   current: readonly AccessPolicyEntry[],
   isUnknownValue: (value: unknown) => boolean
 ): boolean {
-  const properties = instance.declared().properties as { accessPolicies?: unknown } | undefined;
-  const own = properties?.accessPolicies ?? [];
-  if (isUnknownValue(own) || !Array.isArray(own)) return false;
-  return missingGrants(own as AccessPolicyEntry[], current).length === 0;
+  const own = declaredEntries(instance, isUnknownValue);
+  return own !== undefined && missingGrants(own, current).length === 0;
+}
+
+/** The template's own `accessPolicies` of a vault when known before deploying; undefined when not. */
+export function declaredEntries(
+  instance: VaultInstance,
+  isUnknownValue: (value: unknown) => boolean
+): AccessPolicyEntry[] | undefined {
+  const properties = instance.declared().properties;
+  if (!properties || typeof properties !== 'object' || isUnknownValue(properties)) return undefined;
+  const key = Object.keys(properties).find(k => k.toLowerCase() === 'accesspolicies');
+  const own = key === undefined ? [] : (properties as Record<string, unknown>)[key];
+  if (isUnknownValue(own) || !Array.isArray(own)) return undefined;
+  return own as AccessPolicyEntry[];
 }
 
 function chooseAction(
