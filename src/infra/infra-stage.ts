@@ -26,6 +26,7 @@ import {
   watchRewrittenVaults,
   type NamedVault
 } from './guard-vaults.js';
+import { reportForeignWrites } from './foreign-writes.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
@@ -117,6 +118,8 @@ export const infraStage: Stage = {
     let firstDecisions: VaultDecision[] | undefined;
     for (let attempt = 1; ; attempt++) {
       const source = attempt === 1 ? 'first read' : `read before retry ${attempt}`;
+      // Start of the window in which another writer's grant could be overwritten by ARM's vault PUT.
+      let readAt = new Date();
       let decisions = await guardVaults(context, named.vaults, result, firstDecisions, evidence, source);
       firstDecisions ??= decisions;
       let guardedRequest = { ...request, template: guardFor(decisions) };
@@ -149,6 +152,7 @@ export const infraStage: Stage = {
         }
         // What-if took time: read the vaults again right before deploying, so the window in which a policy
         // someone else adds could be overwritten is as short as Azure allows.
+        readAt = new Date();
         decisions = await guardVaults(
           context,
           named.vaults,
@@ -182,6 +186,7 @@ export const infraStage: Stage = {
           seen
         })
       );
+      await reportForeignWrites(context, decisions, result, { from: readAt, to: new Date() });
       break;
     }
     return `deployment '${infra.deploymentName}' succeeded; ${describeChanges(result)}; ${result.vaults.length} Key Vault(s) guarded`;

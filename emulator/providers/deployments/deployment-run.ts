@@ -206,7 +206,16 @@ export class DeploymentRunner {
     if (resource.type.toLowerCase() === 'microsoft.resources/deployments') {
       return this.#nested(planned, resource, body);
     }
-    return writeResource(this.ctx, { id: resource.id, type: resource.type, name: resource.name, body });
+    const correlationId = this.ctx.store.get(
+      deploymentId(planned.input.subscriptionId, planned.input.resourceGroup, planned.input.name)
+    )?.properties?.correlationId as string | undefined;
+    return writeResource(this.ctx, {
+      id: resource.id,
+      type: resource.type,
+      name: resource.name,
+      body,
+      ...(correlationId ? { correlationId } : {})
+    });
   }
 
   async #nested(

@@ -3,6 +3,7 @@ import type { ArmErrorDetail } from '../../http-result.js';
 import { handleGenericResource } from '../../arm/generic-resources.js';
 import { parseResourcePath } from '../../arm/resource-id.js';
 import { isTerminalState } from '../../arm/resource-store.js';
+import { recordActivity } from '../activity-log/index.js';
 import { applyVaultAccessPolicies, putVault, type VaultContext } from '../key-vault/index.js';
 
 /** How one resource write ended, as the deployment operation records it. */
@@ -17,6 +18,8 @@ export interface ResourceWrite {
   type: string;
   name: string;
   body: Record<string, unknown>;
+  /** The deployment's correlation id, recorded in the activity log with its vault writes (as ARM does). */
+  correlationId?: string;
 }
 
 /** The field that makes the stand-in fail a resource on purpose (see README.md, "Scripted failures"). */
@@ -69,6 +72,16 @@ function groupPathOf(id: string): string {
   return id.slice(0, id.toLowerCase().indexOf('/providers/'));
 }
 
+/** ARM writes a template's resources as the deployment's caller, under the deployment's correlation id. */
+function logDeploymentWrite(ctx: VaultContext, id: string, operationName: string, correlationId?: string) {
+  recordActivity(ctx.store, {
+    resourceId: id,
+    operationName,
+    caller: 'Microsoft.Resources/deployments',
+    ...(correlationId ? { correlationId } : {})
+  });
+}
+
 /**
  * Writes one template resource: vaults through the Key Vault provider (full-replace PUT, then wait for
  * `Succeeded`), `vaults/accessPolicies` `{vault}/{add|replace|remove}` per principal, extension resources
@@ -82,11 +95,20 @@ export async function writeResource(ctx: VaultContext, write: ResourceWrite): Pr
   if (type === 'microsoft.keyvault/vaults') {
     const answer = await putVault(ctx, group, write.name, write.body);
     if (answer.status >= 400) return outcome(answer);
+    logDeploymentWrite(ctx, write.id, 'Microsoft.KeyVault/vaults/write', write.correlationId);
     return (await untilProvisioned(ctx, write.id)) ?? { status: answer.status };
   }
   if (type === 'microsoft.keyvault/vaults/accesspolicies') {
     const [vault, operation] = write.name.split('/');
-    return outcome(await applyVaultAccessPolicies(ctx, group, vault!, operation!, write.body));
+    const answer = outcome(await applyVaultAccessPolicies(ctx, group, vault!, operation!, write.body));
+    if (!answer.error)
+      logDeploymentWrite(
+        ctx,
+        write.id,
+        'Microsoft.KeyVault/vaults/accessPolicies/write',
+        write.correlationId
+      );
+    return answer;
   }
   const isExtension = write.id.toLowerCase().split('/providers/').length > 2;
   const path = parseResourcePath(write.id);
