@@ -1,14 +1,10 @@
 import { ConfigurationError, type ConfigurationProblem } from '../errors.js';
-import { applyPolicyOperation, describePrincipal } from '../keyvault/access-policies.js';
+import { applyPolicyOperation } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
 import { VaultEvidence } from '../keyvault/vault-evidence.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
-import {
-  verifyAndRestorePolicies,
-  type PolicyVerification,
-  type RestoredGrant
-} from '../keyvault/verify-policies.js';
+import { verifyAndRestorePolicies } from '../keyvault/verify-policies.js';
 import type { RunContext, Stage } from '../stages/stage.js';
 import {
   runDeployment,
@@ -28,6 +24,7 @@ import {
 } from './guard-vaults.js';
 import { reportForeignWrites } from './foreign-writes.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
+import { recordVerification } from './verification-report.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
 import {
@@ -280,36 +277,6 @@ function warnAboutProtectionFlags({ log }: RunContext, decisions: VaultDecision[
       { file: decision.node.file, startLine: decision.node.line, title: 'Key Vault protection kept' }
     );
   }
-}
-
-function recordVerification(
-  context: RunContext,
-  result: InfraResult,
-  verifications: PolicyVerification[]
-): void {
-  for (const verification of verifications) {
-    const report = result.vaults.find(v => v.name === verification.name);
-    if (!report) continue;
-    report.policiesKept = verification.kept;
-    report.policiesRestored = verification.restored.length;
-    report.policiesAdded = Math.max(0, verification.policiesAfter.length - report.policiesBefore);
-    if (verification.restoredGrants.length === 0) continue;
-    const lost = verification.restoredGrants.map(describeRestored).join('; ');
-    report.explanation += ` Restored after the deployment: ${lost}.`;
-    context.log.warning(
-      `Key Vault '${verification.name}' lost ${verification.restored.length} access policy entr${verification.restored.length === 1 ? 'y' : 'ies'} during the deployment (another writer?): ${lost}. They were restored with accessPolicies/add.`,
-      { title: 'Key Vault access policies restored' }
-    );
-  }
-}
-
-/** "principal 0b… (secrets: get, list; added during the deployment, seen 12:00:03Z)". */
-function describeRestored(grant: RestoredGrant): string {
-  const permissions = Object.entries(grant.entry.permissions)
-    .map(([kind, list]) => `${kind}: ${(list ?? []).join(', ')}`)
-    .join('; ');
-  const seen = grant.seenAt ? `, seen ${grant.seenAt.toISOString()}` : '';
-  return `principal ${describePrincipal(grant.entry)} (${permissions}; ${grant.origin}${seen})`;
 }
 
 function describeChanges(result: InfraResult): string {

@@ -1,3 +1,4 @@
+import { AzureOperationError } from '../azure/azure-error.js';
 import type { Deadline } from '../azure/deadline.js';
 import type { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { vaultKey } from './read-vaults.js';
@@ -42,25 +43,40 @@ export class VaultEvidence {
   }
 }
 
-/** The run stops before anything is written: the sources disagree about a vault, and guessing could wipe it. */
-export class VaultEvidenceConflictError extends Error {
+/**
+ * The run stops before anything is written: Azure's answers disagree about a vault, and guessing could wipe
+ * it. An Azure failure (not a defect of the action, not the user's configuration): the summary shows it so.
+ */
+export class VaultEvidenceConflictError extends AzureOperationError {
   constructor(readonly conflicts: { name: string; claims: ExistenceClaim[] }[]) {
     super(
-      conflicts
-        .map(
-          ({ name, claims }) =>
-            `Key Vault '${name}': Azure's answers disagree about whether it exists — ` +
-            claims.map(claim => `${claim.source}: ${claim.said}`).join('; ') +
-            '.'
-        )
-        .join('\n') +
-        '\nNothing was written: deploying on the "not found" answer would let the template\'s access policy list ' +
-        "replace the vault's. Re-run the workflow; if it happens again, check the vault in the portal (was it " +
-        'deleted or moved to another resource group during the run?) and that the template names the resource ' +
-        'group the vault lives in.'
+      `read the state of Key Vault ${conflicts.map(c => `'${c.name}'`).join(', ')}`,
+      undefined,
+      'KeyVaultStateConflict',
+      conflictMessage(conflicts),
+      [],
+      undefined,
+      undefined
     );
     this.name = 'VaultEvidenceConflictError';
   }
+}
+
+function conflictMessage(conflicts: { name: string; claims: ExistenceClaim[] }[]): string {
+  return (
+    conflicts
+      .map(
+        ({ name, claims }) =>
+          `Key Vault '${name}': Azure's answers disagree about whether it exists — ` +
+          claims.map(claim => `${claim.source}: ${claim.said}`).join('; ') +
+          '.'
+      )
+      .join('\n') +
+    '\nNothing was written: deploying on the "not found" answer would let the template\'s access policy list ' +
+    "replace the vault's. Re-run the workflow; if it happens again, check the vault in the portal (was it " +
+    'deleted or moved to another resource group during the run?) and that the template names the resource ' +
+    'group the vault lives in.'
+  );
 }
 
 /**
