@@ -12,7 +12,7 @@ import { startReliabilityBench, type ReliabilityBench } from './support/reliabil
 
 const GROUP = 'rg-race';
 const VAULT = 'kv-race-guard';
-const WRITE_DELAY_MS = 1500;
+const WRITE_DELAY_MS = 2500;
 const principal = (n: number) => `0b000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 describe('Key Vault guard: writes by others while the deployment runs', () => {
