@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from './index.js';
+import { activityLogProvider } from './providers/activity-log/index.js';
 import { deploymentsProvider } from './providers/deployments/index.js';
 import { keyVaultProvider } from './providers/key-vault/index.js';
 import {
@@ -24,6 +25,7 @@ export async function startAzureStandIn(options: StandInOptions = {}): Promise<A
   const { machineLearning: mlOptions, ...coreOptions } = options;
   const emulator = await startEmulator(coreOptions);
   emulator.registerProvider(keyVaultProvider());
+  emulator.registerProvider(activityLogProvider());
   emulator.registerProvider(deploymentsProvider());
   // The scoring listener has a CA of its own, appended to the emulator's CA file: ready() must finish before
   // any child process (the action) reads NODE_EXTRA_CA_CERTS.

@@ -211,4 +211,33 @@ describe('walkTemplate', () => {
     expect(vault!.errors[0]).toMatch(/name cannot be evaluated: .*parameter 'nope' is not defined/);
     expect((vault!.name as Unknown).reason).toMatch(/nope/);
   });
+
+  // ARM reads declaration keys case-insensitively; the walker used to miss a vault written `Type`/`Name`.
+  it('reads Type, Name, Properties, Condition and Resources whatever their case', () => {
+    const text = JSON.stringify({
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          Type: 'Microsoft.KeyVault/vaults',
+          APIVersion: '2023-07-01',
+          Name: "[concat('kv-', 'odd')]",
+          Location: 'westeurope',
+          Condition: true,
+          Properties: { tenantId: '[subscription().tenantId]', accessPolicies: [] },
+          Resources: [{ type: 'secrets', name: 's1', properties: { value: 'x' } }]
+        }
+      ]
+    });
+    const template = loadTemplate(text, 'odd.json');
+    const [vault, secret] = walkTemplate(template, { parameters: {}, context: CONTEXT }).resources;
+    expect(vault).toMatchObject({
+      type: 'Microsoft.KeyVault/vaults',
+      name: 'kv-odd',
+      apiVersion: '2023-07-01',
+      location: 'westeurope'
+    });
+    expect(vault!.properties()).toEqual({ tenantId: CONTEXT.tenantId, accessPolicies: [] });
+    expect(secret).toMatchObject({ type: 'Microsoft.KeyVault/vaults/secrets', name: 'kv-odd/s1' });
+    expect(secret!.jsonPath).toEqual(['resources', 0, 'Resources', 0]);
+  });
 });

@@ -166,14 +166,84 @@ describe('guardTemplate', () => {
     });
   });
 
-  it('leaves an RBAC-authorised vault as written and says there is nothing to preserve', () => {
-    const decision = decideVault('kvabc', 'rg', node(), active({ rbacAuthorization: true }), modes);
+  const declaring = (properties: unknown) => ({
+    instance: {
+      name: 'kvabc',
+      resourceGroup: 'rg',
+      deployed: true as const,
+      declared: () => ({ properties })
+    },
+    isUnknownValue: (value: unknown) => value === UNKNOWN
+  });
+  const UNKNOWN = { unknown: 'reference()' };
+
+  it('leaves an RBAC-authorised vault that stays RBAC-authorised as written: nothing to preserve', () => {
+    const decision = decideVault(
+      'kvabc',
+      'rg',
+      node(),
+      active({ rbacAuthorization: true }),
+      modes,
+      declaring({ ...vault.properties, EnableRbacAuthorization: true })
+    );
     expect(decision.action).toBe('rbac');
     expect(describeDecision(decision)).toMatch(
       /Azure RBAC authorization: access policies do not apply, nothing to preserve/
     );
     const original = template(vault);
     expect(guardTemplate(original, [decision])).toEqual(original);
+  });
+
+  // A vault keeps its stored accessPolicies while RBAC is on; a template turning RBAC off makes them count
+  // again, so they are preserved like any other (before: 'rbac', deployed as written, and wiped).
+  it.each([
+    ['turned off', { ...vault.properties, enableRbacAuthorization: false }],
+    ['left out (off by default)', vault.properties],
+    ['not knowable offline', { ...vault.properties, enableRbacAuthorization: UNKNOWN }],
+    ['properties not knowable offline', UNKNOWN]
+  ])('preserves the stored policies of an RBAC vault whose RBAC the template has %s', (_, properties) => {
+    const decision = decideVault(
+      'kvabc',
+      'rg',
+      node(),
+      active({ rbacAuthorization: true }),
+      modes,
+      declaring(properties)
+    );
+    expect(decision.action).toBe('preserve');
+    const guarded = guardTemplate(template(vault), [decision]);
+    expect(
+      (guarded.variables as Record<string, Record<string, { accessPolicies: unknown }>>)[GUARD_VARIABLE]!
+        .kvabc!.accessPolicies
+    ).toEqual([workspacePolicy]);
+  });
+
+  // ARM reads `Properties`, `Name`, `Type` whatever their case; the guard used to add a second `properties`
+  // key beside the author's `Properties`, leaving which one ARM takes to chance.
+  it('edits the keys the author wrote, whatever their case, and never adds a second one', () => {
+    const { properties, name, type, ...rest } = vault;
+    const oddCase = {
+      ...rest,
+      Type: type,
+      Name: name,
+      Properties: { ...properties, AccessPolicies: properties.accessPolicies, EnableSoftDelete: false }
+    };
+    delete (oddCase.Properties as Record<string, unknown>).accessPolicies;
+    const decision = decideVault('kvabc', 'rg', node(), active(), modes);
+    const guarded = guardTemplate(template(oddCase), [decision]);
+    const resources = guarded.resources as Record<string, unknown>[];
+    expect(Object.keys(resources[1]!).filter(k => k.toLowerCase() === 'properties')).toEqual(['Properties']);
+    const lookup = `variables('${GUARD_VARIABLE}')[toLower(format('kv{0}', parameters('suffix')))]`;
+    expect(resources[1]!.Properties).toEqual({
+      tenantId: '[subscription().tenantId]',
+      sku: { family: 'A', name: 'standard' },
+      AccessPolicies: `[${lookup}.accessPolicies]`
+    });
+    expect(decision.protectedFlags).toEqual(['enableSoftDelete']);
+    expect(resources[2]).toMatchObject({
+      name: "[concat(format('kv{0}', parameters('suffix')), '/add')]",
+      properties: { accessPolicies: properties.accessPolicies }
+    });
   });
 
   it('never writes purge protection or soft delete off over a vault that has them on', () => {

@@ -18,13 +18,18 @@ const app: AccessPolicyEntry = { tenantId: T, objectId: 'app', permissions: { se
 function wipedVault() {
   let policies: AccessPolicyEntry[] = [{ ...workspace, permissions: { keys: ['get'] } }];
   const calls = { adds: 0, conflicts: 0 };
+  const vault = () => ({
+    id: 'kv-id',
+    name: 'kv',
+    location: 'westeurope',
+    properties: { tenantId: T, sku: { family: 'A', name: 'standard' }, accessPolicies: policies }
+  });
   const client = {
     vaults: {
-      get: async () => ({
-        id: 'kv-id',
-        location: 'westeurope',
-        properties: { tenantId: T, sku: { family: 'A', name: 'standard' }, accessPolicies: policies }
-      }),
+      get: async () => vault(),
+      listByResourceGroup: async function* () {
+        yield vault();
+      },
       updateAccessPolicy: async (
         _rg: string,
         _name: string,
@@ -84,5 +89,44 @@ describe('verifyAndRestorePolicies', () => {
     expect(result!.restored).toEqual([{ ...workspace, permissions: { keys: ['wrapKey'] } }, app]);
     expect(result!.kept).toBe(0);
     expect(vault.policies().map(p => p.objectId)).toEqual(['workspace', 'app']);
+  });
+
+  // Two guarded runs at once lose each other's new grants: the verification used to check only the entries
+  // present before the run. Now the template's own entries and grants seen during the run count too.
+  it("also restores the template's own entries and grants seen during the deployment, saying which is which", async () => {
+    const vault = wipedVault();
+    const node = { resourcePath: ['resources', 0], scopePath: [], file: 'main.json', line: 3, instances: [] };
+    const decision = decideVault(
+      'kv',
+      'rg',
+      node,
+      {
+        kind: 'active',
+        vault: {
+          id: 'kv-id',
+          location: 'westeurope',
+          tags: {},
+          properties: {},
+          accessPolicies: [{ ...workspace, permissions: { keys: ['get'] } }],
+          rbacAuthorization: false,
+          softDeleteEnabled: true,
+          purgeProtectionEnabled: false
+        }
+      },
+      { keyVaultPolicy: 'preserve', deletedVault: 'fail' }
+    );
+    const other: AccessPolicyEntry = { tenantId: T, objectId: 'other', permissions: { keys: ['list'] } };
+    const seenAt = new Date('2026-01-02T03:04:05Z');
+    const deadline = new Deadline(30_000);
+    const [result] = await verifyAndRestorePolicies(vault.client, [decision], deadline, {
+      declared: new Map([['kv', [app]]]),
+      seen: new Map([['kv', [{ entry: other, firstSeen: seenAt }]]])
+    });
+    deadline.dispose();
+    expect(result!.restoredGrants).toEqual([
+      { entry: app, origin: 'declared by the template' },
+      { entry: other, origin: 'added during the deployment', seenAt }
+    ]);
+    expect(vault.policies().map(p => p.objectId)).toEqual(['workspace', 'app', 'other']);
   });
 });

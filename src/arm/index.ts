@@ -27,5 +27,6 @@ export {
 export { uniqueString } from './unique-string.js';
 export { findUnknowns, isUnknown, Unknown, unknown } from './unknown.js';
 export type { ArmObject, ArmValue } from './values.js';
+export { getProperty, propertyKey } from './values.js';
 export type { NotInspectable, WalkedResource, WalkResult } from './walk-types.js';
 export { walkTemplate, type WalkOptions } from './walker.js';

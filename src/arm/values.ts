@@ -80,8 +80,17 @@ export function armEquals(a: ArmValue, b: ArmValue): boolean {
 
 /** Property lookup that ignores case, as ARM property names are case-insensitive. */
 export function getProperty(object: ArmObject, name: string): ArmValue | undefined {
-  if (Object.prototype.hasOwnProperty.call(object, name)) return object[name];
-  const lower = name.toLowerCase();
-  const key = Object.keys(object).find(k => k.toLowerCase() === lower);
+  const key = propertyKey(object, name);
   return key === undefined ? undefined : object[key];
+}
+
+/**
+ * The key under which an object holds `name`, ignoring case (ARM reads `Properties` as `properties`): the exact
+ * spelling first, else the first key that matches without case. Code that edits a template uses it so it
+ * changes the key the author wrote instead of adding a second one.
+ */
+export function propertyKey(object: Record<string, unknown>, name: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(object, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(object).find(k => k.toLowerCase() === lower);
 }

@@ -4,7 +4,7 @@ import { walkNestedDeployment } from './nested-deployment.js';
 import { type DeploymentContext, type EvaluationScope, withCopyIndex } from './scope.js';
 import type { Template, TemplateJson } from './template-file.js';
 import { isUnknown, mergeUnknowns, Unknown, unknown } from './unknown.js';
-import type { ArmValue } from './values.js';
+import { propertyKey, type ArmValue } from './values.js';
 import { templateScope } from './variables.js';
 import type { Enclosing, WalkedResource, WalkResult, WalkState } from './walk-types.js';
 
@@ -62,7 +62,8 @@ function walkDeclaration(
   enclosing: Enclosing,
   state: WalkState
 ): void {
-  const copy = raw.copy as { name?: string; count?: unknown; mode?: string; batchSize?: unknown } | undefined;
+  const copy = member(raw, 'copy') as
+    { name?: string; count?: unknown; mode?: string; batchSize?: unknown } | undefined;
   if (!copy || typeof copy !== 'object' || Array.isArray(copy))
     return emit(raw, path, scope, enclosing, state);
   const loopName = String(copy.name ?? '');
@@ -97,6 +98,12 @@ function safely(value: unknown, scope: EvaluationScope, what: string, errors: st
   }
 }
 
+/** A declaration's member, whatever its case: ARM reads `Properties`, `Type` and `Name` as the lower-case keys. */
+function member(raw: Record<string, unknown>, name: string): unknown {
+  const key = propertyKey(raw, name);
+  return key === undefined ? undefined : raw[key];
+}
+
 function combineConditions(a: boolean | Unknown, b: ArmValue): boolean | Unknown {
   if (a === false || b === false) return false;
   const unknowns = [a, b].filter(isUnknown);
@@ -116,8 +123,8 @@ function composeName(parent: Enclosing['parent'], own: ArmValue): ArmValue {
  * belong to the nested deployment (walked separately), not to the parent's scope.
  */
 function evaluateProperties(raw: Record<string, unknown>, type: string, scope: EvaluationScope): ArmValue {
-  if (raw.properties === undefined) return null;
-  const properties = raw.properties as Record<string, unknown>;
+  const properties = member(raw, 'properties') as Record<string, unknown> | undefined;
+  if (properties === undefined) return null;
   if (type.toLowerCase() !== 'microsoft.resources/deployments' || properties.template === undefined) {
     return evaluateJson(properties, scope);
   }
@@ -135,25 +142,29 @@ function emit(
   unknownInstances?: Unknown
 ): void {
   const errors: string[] = [];
-  const ownCondition = raw.condition === undefined ? true : safely(raw.condition, scope, 'condition', errors);
+  const rawCondition = member(raw, 'condition');
+  const ownCondition = rawCondition === undefined ? true : safely(rawCondition, scope, 'condition', errors);
   const condition = combineConditions(enclosing.condition, ownCondition);
-  const ownType = String(raw.type ?? '');
+  const ownType = String(member(raw, 'type') ?? '');
   const type = enclosing.parent && !ownType.includes('/') ? `${enclosing.parent.type}/${ownType}` : ownType;
-  const ownName = unknownInstances ?? safely(raw.name, scope, 'name', errors);
+  const ownName = unknownInstances ?? safely(member(raw, 'name'), scope, 'name', errors);
   const name = ownType.includes('/') && enclosing.parent ? ownName : composeName(enclosing.parent, ownName);
+  const apiVersion = member(raw, 'apiVersion');
+  const location = member(raw, 'location');
+  const dependsOn = member(raw, 'dependsOn');
   const resource: WalkedResource = {
     name,
     type,
     condition,
-    apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : undefined,
-    location: raw.location === undefined ? undefined : safely(raw.location, scope, 'location', errors),
-    dependsOn: Array.isArray(raw.dependsOn)
-      ? raw.dependsOn.map(d => safely(d, scope, 'dependsOn', errors))
+    apiVersion: typeof apiVersion === 'string' ? apiVersion : undefined,
+    location: location === undefined ? undefined : safely(location, scope, 'location', errors),
+    dependsOn: Array.isArray(dependsOn)
+      ? dependsOn.map((d: unknown) => safely(d, scope, 'dependsOn', errors))
       : [],
     jsonPath: path,
     source: state.document.locate(path),
     raw,
-    existing: raw.existing === true,
+    existing: member(raw, 'existing') === true,
     ...(copy ? { copy } : {}),
     deployments: enclosing.deployments,
     target: enclosing.target,
@@ -164,13 +175,15 @@ function emit(
   state.resources.push(resource);
   if (type.toLowerCase() === 'microsoft.resources/deployments')
     walkNestedDeployment(resource, enclosing, state, walkResources);
-  if (Array.isArray(raw.resources)) {
+  const childrenKey = propertyKey(raw, 'resources');
+  const children = childrenKey === undefined ? undefined : raw[childrenKey];
+  if (childrenKey !== undefined && Array.isArray(children)) {
     const childEnclosing: Enclosing = { ...enclosing, parent: { name, type }, condition };
-    raw.resources.forEach((child, i) => {
+    children.forEach((child: unknown, i: number) => {
       if (child !== null && typeof child === 'object') {
         walkDeclaration(
           child as Record<string, unknown>,
-          [...path, 'resources', i],
+          [...path, childrenKey, i],
           scope,
           childEnclosing,
           state

@@ -2,8 +2,9 @@ import { ConfigurationError, type ConfigurationProblem } from '../run/errors.js'
 import { applyPolicyOperation } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
+import { VaultEvidence } from '../keyvault/vault-evidence.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
-import { verifyAndRestorePolicies, type PolicyVerification } from '../keyvault/verify-policies.js';
+import { verifyAndRestorePolicies } from '../keyvault/verify-policies.js';
 import type { Stage } from '../run/stage.js';
 import type { InfraContext } from './infra-context.js';
 import {
@@ -13,8 +14,17 @@ import {
   whatIfDeployment,
   type DeploymentRequest
 } from './arm-deployment.js';
-import { decideVaults, nameVaults, type NamedVault } from '../keyvault/guard-vaults.js';
+import {
+  declaredPolicies,
+  decideVaults,
+  nameVaults,
+  reconcileWhatIf,
+  watchRewrittenVaults,
+  type NamedVault
+} from '../keyvault/guard-vaults.js';
+import { reportForeignWrites } from './foreign-writes.js';
 import type { InfraResult, VaultReport } from './infra-result.js';
+import { recordVerification } from './verification-report.js';
 import { templateDeploymentContext } from './deployment-context.js';
 import { locateFailures } from './locate-failures.js';
 import { previousDeployment } from './previous-deployment.js';
@@ -103,9 +113,14 @@ export const infraStage: Stage<InfraContext> = {
       if (infra.mode === 'Complete') decisions.forEach(decision => (decision.unchanged = false));
       return guardTemplate(infra.template.json as Record<string, unknown>, decisions);
     };
+    // Every read and what-if adds to the evidence; a vault once shown to exist is never downgraded to absent.
+    const evidence = new VaultEvidence();
     let firstDecisions: VaultDecision[] | undefined;
     for (let attempt = 1; ; attempt++) {
-      let decisions = await guardVaults(context, named.vaults, result, firstDecisions);
+      const source = attempt === 1 ? 'first read' : `read before retry ${attempt}`;
+      // Start of the window in which another writer's grant could be overwritten by ARM's vault PUT.
+      let readAt = new Date();
+      let decisions = await guardVaults(context, named.vaults, result, firstDecisions, evidence, source);
       firstDecisions ??= decisions;
       let guardedRequest = { ...request, template: guardFor(decisions) };
       if (attempt === 1) {
@@ -117,6 +132,7 @@ export const infraStage: Stage<InfraContext> = {
           if (validated.status === 'rejected') throw validated.reason;
           if (changes.status === 'rejected') throw changes.reason;
           result.changes = summariseChanges(changes.value);
+          reconcileWhatIf(changes.value, decisions, evidence);
         }
         if (infra.dryRun) {
           await validating;
@@ -138,13 +154,23 @@ export const infraStage: Stage<InfraContext> = {
         }
         // What-if took time: read the vaults again right before deploying, so the window in which a policy
         // someone else adds could be overwritten is as short as Azure allows.
-        decisions = await guardVaults(context, named.vaults, result, firstDecisions);
+        readAt = new Date();
+        decisions = await guardVaults(
+          context,
+          named.vaults,
+          result,
+          firstDecisions,
+          evidence,
+          'read right before deploying'
+        );
         guardedRequest = { ...request, template: guardFor(decisions) };
       }
+      const watch = watchRewrittenVaults(azure.keyVault(), decisions, deadline.signal);
       try {
         const deployment = await deployOrLocate(context, plan, guardedRequest, result);
         result.outputs = templateOutputs(deployment.properties?.outputs, secrets, context.redactor);
       } catch (error) {
+        await watch.stop();
         if (attempt >= MAX_CONFLICT_ATTEMPTS || !isVaultConflict(error)) throw error;
         log.warning(
           `Deployment '${infra.deploymentName}' met a concurrent write on a Key Vault; reading the vaults again and retrying (attempt ${attempt + 1} of ${MAX_CONFLICT_ATTEMPTS}).`
@@ -153,11 +179,16 @@ export const infraStage: Stage<InfraContext> = {
         await deadline.sleep(1000 * attempt * (0.5 + Math.random()), 'retry after a Key Vault conflict');
         continue;
       }
+      const seen = await watch.stop();
       recordVerification(
         context,
         result,
-        await verifyAndRestorePolicies(azure.keyVault(), decisions, deadline)
+        await verifyAndRestorePolicies(azure.keyVault(), decisions, deadline, {
+          declared: declaredPolicies(named.vaults),
+          seen
+        })
       );
+      await reportForeignWrites(context, decisions, result, { from: readAt, to: new Date() });
       break;
     }
     return `deployment '${infra.deploymentName}' succeeded; ${describeChanges(result)}; ${result.vaults.length} Key Vault(s) guarded`;
@@ -175,13 +206,17 @@ async function guardVaults(
   context: InfraContext,
   vaults: NamedVault[],
   result: InfraResult,
-  firstAttempt?: VaultDecision[]
+  firstAttempt: VaultDecision[] | undefined,
+  evidence: VaultEvidence,
+  source: string
 ): Promise<VaultDecision[]> {
   const { decisions, problems } = await decideVaults(
     context.azure.keyVault(),
     vaults,
     context.config.infra!,
-    context.deadline
+    context.deadline,
+    evidence,
+    source
   );
   for (const decision of decisions) {
     const first = firstAttempt?.find(d => d.name === decision.name);
@@ -246,25 +281,6 @@ function warnAboutProtectionFlags({ log }: InfraContext, decisions: VaultDecisio
       `Key Vault '${decision.name}' has ${decision.protectedFlags.join(' and ')} on; the template sets it to false, which Azure refuses and which would weaken protection. The property was left out of the deployment.`,
       { file: decision.node.file, startLine: decision.node.line, title: 'Key Vault protection kept' }
     );
-  }
-}
-
-function recordVerification(
-  context: InfraContext,
-  result: InfraResult,
-  verifications: PolicyVerification[]
-): void {
-  for (const verification of verifications) {
-    const report = result.vaults.find(v => v.name === verification.name);
-    if (!report) continue;
-    report.policiesKept = verification.kept;
-    report.policiesRestored = verification.restored.length;
-    report.policiesAdded = Math.max(0, verification.policiesAfter.length - report.policiesBefore);
-    if (verification.restored.length > 0) {
-      context.log.warning(
-        `Key Vault '${verification.name}' lost ${verification.restored.length} access policy entr${verification.restored.length === 1 ? 'y' : 'ies'} during the deployment (another writer?); they were restored with accessPolicies/add.`
-      );
-    }
   }
 }
 

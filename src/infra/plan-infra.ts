@@ -1,6 +1,7 @@
 import {
   evaluateJson,
   isUnknown,
+  propertyKey,
   unknown,
   resolveParameters,
   walkTemplate,
@@ -100,10 +101,16 @@ function instanceOf(resource: WalkedResource): VaultInstance {
     deployed: isUnknown(resource.condition) ? 'unknown' : resource.condition,
     declared: () => ({
       location: resource.location,
-      tags: resource.raw.tags === undefined ? undefined : evaluateOrUnknown(resource.raw.tags, resource),
+      tags: declaredTags(resource),
       properties: resource.properties()
     })
   };
+}
+
+/** The declared `tags`, whatever the key's case (ARM reads `Tags` as `tags`). */
+function declaredTags(resource: WalkedResource): unknown {
+  const key = propertyKey(resource.raw, 'tags');
+  return key === undefined ? undefined : evaluateOrUnknown(resource.raw[key], resource);
 }
 
 function evaluateOrUnknown(value: unknown, resource: WalkedResource): unknown {

@@ -27,7 +27,7 @@ export function decideVault(
   modes: { keyVaultPolicy: KeyVaultPolicyMode; deletedVault: DeletedVaultMode },
   declared?: { instance: VaultInstance; isUnknownValue: (value: unknown) => boolean }
 ): VaultDecision {
-  const action = chooseAction(state, modes);
+  const action = chooseAction(state, modes, declared);
   const policiesBefore = state.kind === 'active' ? state.vault.accessPolicies : [];
   const unchanged =
     action === 'preserve' &&
@@ -57,22 +57,48 @@ function ownEntriesGranted(
   current: readonly AccessPolicyEntry[],
   isUnknownValue: (value: unknown) => boolean
 ): boolean {
-  const properties = instance.declared().properties as { accessPolicies?: unknown } | undefined;
-  const own = properties?.accessPolicies ?? [];
-  if (isUnknownValue(own) || !Array.isArray(own)) return false;
-  return missingGrants(own as AccessPolicyEntry[], current).length === 0;
+  const own = declaredEntries(instance, isUnknownValue);
+  return own !== undefined && missingGrants(own, current).length === 0;
+}
+
+/** The template's own `accessPolicies` of a vault when known before deploying; undefined when not. */
+export function declaredEntries(
+  instance: VaultInstance,
+  isUnknownValue: (value: unknown) => boolean
+): AccessPolicyEntry[] | undefined {
+  const properties = instance.declared().properties;
+  if (!properties || typeof properties !== 'object' || isUnknownValue(properties)) return undefined;
+  const key = Object.keys(properties).find(k => k.toLowerCase() === 'accesspolicies');
+  const own = key === undefined ? [] : (properties as Record<string, unknown>)[key];
+  if (isUnknownValue(own) || !Array.isArray(own)) return undefined;
+  return own as AccessPolicyEntry[];
 }
 
 function chooseAction(
   state: VaultState,
-  modes: { keyVaultPolicy: KeyVaultPolicyMode; deletedVault: DeletedVaultMode }
+  modes: { keyVaultPolicy: KeyVaultPolicyMode; deletedVault: DeletedVaultMode },
+  declared: { instance: VaultInstance; isUnknownValue: (value: unknown) => boolean } | undefined
 ): VaultAction {
   if (state.kind === 'soft-deleted')
     return modes.deletedVault === 'recover' ? 'recover' : 'refuse-soft-deleted';
   if (modes.keyVaultPolicy === 'off') return 'unguarded';
   if (state.kind === 'absent') return 'create';
   if (modes.keyVaultPolicy === 'skip-existing') return 'skip';
-  return state.vault.rbacAuthorization ? 'rbac' : 'preserve';
+  return state.vault.rbacAuthorization && keepsRbac(declared) ? 'rbac' : 'preserve';
+}
+
+/**
+ * True only when the template certainly leaves RBAC authorization on. A vault keeps its stored
+ * `accessPolicies` while RBAC is on, and a template that turns RBAC off (false, absent — the default is off —
+ * or not knowable offline) makes them count again: those must be preserved like any other.
+ */
+function keepsRbac(
+  declared: { instance: VaultInstance; isUnknownValue: (value: unknown) => boolean } | undefined
+): boolean {
+  const properties = declared?.instance.declared().properties;
+  if (!properties || typeof properties !== 'object' || declared!.isUnknownValue(properties)) return false;
+  const key = Object.keys(properties).find(k => k.toLowerCase() === 'enablerbacauthorization');
+  return key !== undefined && (properties as Record<string, unknown>)[key] === true;
 }
 
 /** Refusals for soft-deleted vaults under `deleted-vault: fail`, explaining recover versus purge. */

@@ -1,3 +1,4 @@
+import { propertyKey } from '../arm/index.js';
 import type { AccessPolicyEntry } from './access-policies.js';
 import type { JsonPath, VaultDecision, VaultNode } from './vault-plan.js';
 
@@ -65,22 +66,33 @@ function groupByNode(decisions: readonly VaultDecision[]): Map<VaultNode, VaultD
 
 function rewriteVaultNode(template: JsonObject, node: VaultNode, decisions: VaultDecision[]): void {
   const vault = resourceAt(template, node);
-  const properties = (vault.properties ??= {}) as JsonObject;
-  const nameExpression = toExpression(vault.name ?? '');
+  const properties = (vault[keyOf(vault, 'properties')] ??= {}) as JsonObject;
+  const nameExpression = toExpression(vault[keyOf(vault, 'name')] ?? '');
   const lookup = `variables('${GUARD_VARIABLE}')[toLower(${nameExpression})]`;
-  const ownPolicies = properties.accessPolicies;
-  const originalCondition = vault.condition;
+  const policiesKey = keyOf(properties, 'accessPolicies');
+  const ownPolicies = properties[policiesKey];
+  const conditionKey = keyOf(vault, 'condition');
+  const originalCondition = vault[conditionKey];
 
-  properties.accessPolicies = `[${lookup}.accessPolicies]`;
-  if (decisions.some(d => d.action === 'recover')) properties.createMode = `[${lookup}.createMode]`;
+  properties[policiesKey] = `[${lookup}.accessPolicies]`;
+  if (decisions.some(d => d.action === 'recover'))
+    properties[keyOf(properties, 'createMode')] = `[${lookup}.createMode]`;
   if (decisions.some(d => d.action === 'skip' || d.unchanged)) {
-    vault.condition = `[and(${conditionExpression(vault.condition)}, ${lookup}.deploy)]`;
+    vault[conditionKey] = `[and(${conditionExpression(originalCondition)}, ${lookup}.deploy)]`;
   }
   for (const decision of decisions) removeProtectionOffFlags(vault, decision);
 
   if (hasOwnPolicies(ownPolicies)) {
     insertSibling(template, node, policiesChild(vault, node, ownPolicies as Json, lookup, originalCondition));
   }
+}
+
+/**
+ * The key a template object uses for `name`, whatever its case (ARM reads `Properties` as `properties`), or
+ * `name` itself when absent: the guard edits the author's key and never adds a second one beside it.
+ */
+function keyOf(object: JsonObject, name: string): string {
+  return propertyKey(object, name) ?? name;
 }
 
 /** The generated `vaults/accessPolicies` `add` child that merges the template's own entries. */
@@ -93,18 +105,20 @@ function policiesChild(
 ): JsonObject {
   const loopName = node.copyName ? `${node.copyName}AccessPolicies` : undefined;
   const inLoop = (value: Json): Json => (loopName ? renameCopyIndex(value, loopName) : value);
-  const name = inLoop(`[${toExpression(vault.name ?? '')}]`) as string;
+  const name = inLoop(`[${toExpression(vault[keyOf(vault, 'name')] ?? '')}]`) as string;
+  const apiVersion = vault[keyOf(vault, 'apiVersion')];
+  const copy = vault[keyOf(vault, 'copy')];
   const nameExpression = name.slice(1, -1);
   const child: JsonObject = {
     type: 'Microsoft.KeyVault/vaults/accessPolicies',
-    apiVersion: vault.apiVersion ?? '2023-07-01',
+    apiVersion: apiVersion ?? '2023-07-01',
     name: `[concat(${nameExpression}, '/add')]`,
     condition: inLoop(`[and(${conditionExpression(originalCondition)}, ${lookup}.addPolicies)]`),
     dependsOn: [`[resourceId('Microsoft.KeyVault/vaults', ${nameExpression})]`],
     properties: { accessPolicies: inLoop(ownPolicies) }
   };
-  if (loopName && typeof vault.copy === 'object' && vault.copy !== null && !Array.isArray(vault.copy)) {
-    child.copy = { ...vault.copy, name: loopName };
+  if (loopName && typeof copy === 'object' && copy !== null && !Array.isArray(copy)) {
+    child.copy = { ...copy, name: loopName };
   }
   return child;
 }
@@ -117,24 +131,18 @@ function hasOwnPolicies(value: Json | undefined): boolean {
 /** Never turn off soft delete or purge protection on a vault that has them: ARM refuses, and they protect data. */
 function removeProtectionOffFlags(vault: JsonObject, decision: VaultDecision): void {
   if (decision.state.kind !== 'active') return;
-  const properties = vault.properties as JsonObject | undefined;
+  const properties = vault[keyOf(vault, 'properties')] as JsonObject | undefined;
   if (!properties) return;
   const current = decision.state.vault;
-  if (
-    current.purgeProtectionEnabled &&
-    properties.enablePurgeProtection !== undefined &&
-    properties.enablePurgeProtection !== true
-  ) {
-    delete properties.enablePurgeProtection;
-    decision.protectedFlags.push('enablePurgeProtection');
-  }
-  if (
-    current.softDeleteEnabled &&
-    properties.enableSoftDelete !== undefined &&
-    properties.enableSoftDelete !== true
-  ) {
-    delete properties.enableSoftDelete;
-    decision.protectedFlags.push('enableSoftDelete');
+  const flags = [
+    ['enablePurgeProtection', current.purgeProtectionEnabled],
+    ['enableSoftDelete', current.softDeleteEnabled]
+  ] as const;
+  for (const [flag, onNow] of flags) {
+    const key = propertyKey(properties, flag);
+    if (!onNow || key === undefined || properties[key] === true) continue;
+    delete properties[key];
+    decision.protectedFlags.push(flag);
   }
 }
 

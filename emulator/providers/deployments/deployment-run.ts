@@ -44,6 +44,13 @@ export interface RunContext extends VaultContext {
 /** The knob that makes every resource operation take at least this long (default 0). */
 export const OPERATION_MS_KNOB = 'deploymentOperationMs';
 
+/**
+ * The knob that holds each resource write of a deployment this long before it is sent (default 0): ARM
+ * starts a resource only after its turn comes, seconds or minutes after the deployment was accepted. Tests
+ * use it to put another writer's change between a guard's read and ARM's write of the vault.
+ */
+export const WRITE_DELAY_KNOB = 'deploymentWriteDelayMs';
+
 // Declaration keys that are template syntax, not part of the resource body sent to the provider.
 const TEMPLATE_ONLY = new Set(
   [
@@ -176,6 +183,8 @@ export class DeploymentRunner {
         failed.add(resource.id.toLowerCase());
         continue;
       }
+      const delay = this.ctx.knobs[WRITE_DELAY_KNOB] ?? 0;
+      if (delay > 0) await sleep(delay);
       const began = Date.now();
       const outcome = await this.#deployOne(planned, resource, runtime);
       const minimum = this.ctx.knobs[OPERATION_MS_KNOB] ?? 0;

@@ -13,7 +13,7 @@ import {
   whatIfDeployment
 } from './deployment-handlers.js';
 
-export { OPERATION_MS_KNOB } from './deployment-run.js';
+export { OPERATION_MS_KNOB, WRITE_DELAY_KNOB } from './deployment-run.js';
 export { FAIL_WITH } from './resource-writer.js';
 
 // Resource-group deployments. The SDK sends `resourcegroups` in lower case, and the operations list lives

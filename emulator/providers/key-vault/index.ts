@@ -2,6 +2,7 @@ import type { HttpResult } from '../../http-result.js';
 import type { ArmRequest, ProviderContext, ResourceProvider } from '../../arm/provider.js';
 import { resourceGroupId, type ResourcePath } from '../../arm/resource-id.js';
 import { resourceGroupNotFound } from '../../arm/resource-groups.js';
+import { callerOf, recordActivity } from '../activity-log/index.js';
 import { deletedVaults, getDeletedVault, presentDeletedVault, purgeDeletedVault } from './deleted-vaults.js';
 import { checkNameAvailability } from './name-availability.js';
 import { isVault, presentVault, VAULT_TYPE } from './vault-document.js';
@@ -125,18 +126,40 @@ export function keyVaultProvider(): ResourceProvider {
       return req.resource ? isKeyVault(req.resource) : SUBSCRIPTION_PATH.test(req.path);
     },
     async handle(req, ctx) {
-      const resource = req.resource;
-      if (!resource) return handleSubscriptionPath(req, ctx);
-      if (resource.types.length === 1) return handleVault(req, ctx, resource);
-      const isPolicyOperation =
-        resource.types.length === 2 &&
-        resource.types[1].toLowerCase() === 'accesspolicies' &&
-        !resource.isCollection;
-      if (!isPolicyOperation) return undefined;
-      if (req.method !== 'PUT')
-        return vaultErrors.methodNotAllowed(req.method, 'Microsoft.KeyVault/vaults/accessPolicies');
-      if (!ctx.store.has(groupPath(resource))) return resourceGroupNotFound(resource.resourceGroup);
-      return applyVaultAccessPolicies(ctx, groupPath(resource), resource.names[0], resource.name, req.body);
+      const answer = await handleKeyVault(req, ctx);
+      if (answer && answer.status < 400) recordWrite(req, ctx);
+      return answer;
     }
   };
+}
+
+/** Records a successful write in the activity log, with the caller and correlation id of the request. */
+function recordWrite(req: ArmRequest, ctx: ProviderContext): void {
+  const resource = req.resource;
+  if (!resource || req.method === 'GET' || resource.isCollection) return;
+  const vault = `${groupPath(resource)}/providers/Microsoft.KeyVault/vaults/${resource.names[0]}`;
+  const policies = resource.types.length === 2;
+  recordActivity(ctx.store, {
+    resourceId: policies ? `${vault}/accessPolicies/${resource.name}` : vault,
+    operationName: policies
+      ? 'Microsoft.KeyVault/vaults/accessPolicies/write'
+      : `Microsoft.KeyVault/vaults/${req.method === 'DELETE' ? 'delete' : 'write'}`,
+    caller: callerOf(req.claims),
+    correlationId: String(req.headers['x-ms-correlation-request-id'] ?? '')
+  });
+}
+
+async function handleKeyVault(req: ArmRequest, ctx: ProviderContext): Promise<HttpResult | undefined> {
+  const resource = req.resource;
+  if (!resource) return handleSubscriptionPath(req, ctx);
+  if (resource.types.length === 1) return handleVault(req, ctx, resource);
+  const isPolicyOperation =
+    resource.types.length === 2 &&
+    resource.types[1].toLowerCase() === 'accesspolicies' &&
+    !resource.isCollection;
+  if (!isPolicyOperation) return undefined;
+  if (req.method !== 'PUT')
+    return vaultErrors.methodNotAllowed(req.method, 'Microsoft.KeyVault/vaults/accessPolicies');
+  if (!ctx.store.has(groupPath(resource))) return resourceGroupNotFound(resource.resourceGroup);
+  return applyVaultAccessPolicies(ctx, groupPath(resource), resource.names[0], resource.name, req.body);
 }
