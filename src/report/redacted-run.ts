@@ -15,9 +15,9 @@ export interface RedactedRun {
 }
 
 export function redactedRun(report: RunReport, results: StageResults, redactor: Redactor): RedactedRun {
-  const copy = new RunReport(report.correlationId, report.startedAt);
-  for (const stage of report.stages) copy.record(redactor.redactDeep({ ...stage }));
-  if (report.failure) copy.failure = redactor.redactDeep({ ...report.failure });
-  copy.cancelled = report.cancelled === undefined ? undefined : redactor.redact(report.cancelled);
+  // Every field the report has, whatever fields it gains: a copy that names them one by one loses the next.
+  const { stages, correlationId, startedAt, ...fields } = report;
+  const copy = Object.assign(new RunReport(correlationId, startedAt), redactor.redactDeep({ ...fields }));
+  for (const stage of stages) copy.record(redactor.redactDeep({ ...stage }));
   return { report: copy, results: redactor.redactDeep(results) };
 }
