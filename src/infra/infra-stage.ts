@@ -1,6 +1,7 @@
 import { ConfigurationError, type ConfigurationProblem } from '../run/errors.js';
 import { applyPolicyOperation } from '../keyvault/access-policies.js';
 import { describeDecision } from '../keyvault/decide-vaults.js';
+import { guardMode } from '../keyvault/guard-mode.js';
 import { guardTemplate } from '../keyvault/guard-template.js';
 import { VaultEvidence } from '../keyvault/vault-evidence.js';
 import type { VaultDecision } from '../keyvault/vault-plan.js';
@@ -108,7 +109,7 @@ export const infraStage: Stage<InfraContext> = {
     // with a Key Vault ConflictError. The state the guard planned from may be stale by then, so read it again
     // and plan again, rather than blindly redeploying.
     const guardFor = (decisions: VaultDecision[]): unknown => {
-      if (infra.keyVaultPolicy === 'off') return infra.template.json;
+      if (!guardMode(infra.keyVaultPolicy).guards) return infra.template.json;
       // Complete mode deletes resources whose condition is false: a vault must then be written, never skipped.
       if (infra.mode === 'Complete') decisions.forEach(decision => (decision.unchanged = false));
       return guardTemplate(infra.template.json as Record<string, unknown>, decisions);

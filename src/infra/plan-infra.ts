@@ -1,3 +1,4 @@
+import { guardMode } from '../keyvault/guard-mode.js';
 import {
   evaluateJson,
   isUnknown,
@@ -158,7 +159,7 @@ export function offlineProblems(infra: InfraConfig, context: DeploymentContext):
   if (syntax.length > 0) return syntax;
   const plan = planInfra(infra, context);
   const problems = parameterProblems(plan);
-  if (infra.keyVaultPolicy === 'off') return problems;
+  if (!guardMode(infra.keyVaultPolicy).guards) return problems;
   for (const node of plan.vaultNodes) {
     const reason = node.instances
       .map(i => (typeof i.name === 'string' ? '' : i.name.unknown))

@@ -1,4 +1,5 @@
 import { missingGrants, type AccessPolicyEntry } from './access-policies.js';
+import { guardMode } from './guard-mode.js';
 import { declaresNoChange } from './vault-drift.js';
 import type { VaultAction, VaultDecision, VaultInstance, VaultNode } from './vault-plan.js';
 import type { VaultState } from './vault-state.js';
@@ -81,9 +82,10 @@ function chooseAction(
 ): VaultAction {
   if (state.kind === 'soft-deleted')
     return modes.deletedVault === 'recover' ? 'recover' : 'refuse-soft-deleted';
-  if (modes.keyVaultPolicy === 'off') return 'unguarded';
+  const mode = guardMode(modes.keyVaultPolicy);
+  if (!mode.guards) return 'unguarded';
   if (state.kind === 'absent') return 'create';
-  if (modes.keyVaultPolicy === 'skip-existing') return 'skip';
+  if (mode.existingVault === 'skip') return 'skip';
   return state.vault.rbacAuthorization && keepsRbac(declared) ? 'rbac' : 'preserve';
 }
 

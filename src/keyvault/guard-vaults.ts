@@ -3,6 +3,7 @@ import type { WhatIfChange } from '@azure/arm-resourcesdeployments';
 import type { Deadline } from '../run/deadline.js';
 import type { ConfigurationProblem } from '../run/errors.js';
 import type { AccessPolicyEntry } from './access-policies.js';
+import { guardMode } from './guard-mode.js';
 import { PolicyWatch } from './policy-watch.js';
 import {
   declaredEntries,
@@ -75,7 +76,7 @@ export function nameVaults(
     });
     return { vaults, problems: [] };
   }
-  if (mode === 'off') return { vaults, problems: [] };
+  if (!guardMode(mode).guards) return { vaults, problems: [] };
   const problems = unresolved.map(({ node, reason }) => ({
     file: node.file,
     line: node.line,
