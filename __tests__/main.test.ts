@@ -12,7 +12,8 @@ function fakeAdapter(inputs: Partial<Record<InputName, string>>) {
     failed: [] as string[],
     outputs: {} as Outputs,
     summary: '',
-    idTokenRequests: 0
+    idTokenRequests: 0,
+    inputReads: 0
   };
   const adapter: ActionAdapter = {
     log: {
@@ -24,8 +25,10 @@ function fakeAdapter(inputs: Partial<Record<InputName, string>>) {
     },
     runnerContext: () => ({ workspace: process.cwd(), repository: '', runId: '', path: '' }),
     setTemplateOutputs: () => undefined,
-    readInputs: () =>
-      ({ ...Object.fromEntries(INPUT_NAMES.map(n => [n, ''])), ...inputs }) as Record<InputName, string>,
+    readInputs: () => {
+      recorded.inputReads++;
+      return { ...Object.fromEntries(INPUT_NAMES.map(n => [n, ''])), ...inputs } as Record<InputName, string>;
+    },
     requestIdToken: async () => {
       recorded.idTokenRequests++;
       throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
@@ -67,6 +70,8 @@ describe('run', () => {
     expect(recorded.outputs).toEqual({ status: 'failed', 'failed-stage': 'configuration' });
     expect(recorded.summary).toContain('**Failed stage:** `configuration`');
     expect(recorded.summary).toContain("input 'timeout-minutes'");
+    // The configuration and the report (which must reach the PR when the configuration fails) share one read.
+    expect(recorded.inputReads).toBe(1);
   });
 
   it('annotates at most 10 configuration problems (what GitHub shows) and lists every one in the summary', async () => {

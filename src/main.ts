@@ -27,6 +27,8 @@ import { Redactor } from './run/redaction.js';
  * This is the only place an error becomes a failed step; everything below throws.
  */
 export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void> {
+  // Read once: the configuration and the report (which must reach the PR even when the configuration fails).
+  const inputs = adapter.readInputs();
   const report = new RunReport(randomUUID());
   const results: StageResults = {};
   const findings = new Findings();
@@ -35,7 +37,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
   let deploysModel = false;
   try {
     const config = await parseConfig(
-      adapter.readInputs(),
+      inputs,
       adapter.runnerContext(),
       adapter.undeclaredInputs?.() ?? [],
       offlineProblems
@@ -99,7 +101,7 @@ export async function run(adapter: ActionAdapter = coreAdapter()): Promise<void>
     const template = publishedTemplateOutputs(results.infra?.outputs ?? {}, redactor);
     template.warnings.forEach(warning => adapter.log.warning(warning, { title: 'Template output' }));
     adapter.setTemplateOutputs(template.outputs);
-    await publishReport(adapter, { report, results, findings, redactor });
+    await publishReport(adapter, { inputs, report, results, findings, redactor });
   }
 }
 

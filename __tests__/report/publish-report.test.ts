@@ -75,7 +75,13 @@ describe('publishing the report', () => {
       new ConfigurationError([{ input: 'instance-count', message: "'x' is not a number." }])
     );
     report.endpointName = 'fraud-ep';
-    await publishReport(adapter, { report, results: {}, findings: new Findings(), redactor: new Redactor() });
+    await publishReport(adapter, {
+      inputs: adapter.readInputs(),
+      report,
+      results: {},
+      findings: new Findings(),
+      redactor: new Redactor()
+    });
     expect(recorded.tokens).toEqual(['ghs_token123']);
     expect(checks).toEqual([
       expect.objectContaining({
@@ -94,6 +100,7 @@ describe('publishing the report', () => {
       token ? { event: EVENT, api } : { event: EVENT }
     );
     await publishReport(adapter, {
+      inputs: adapter.readInputs(),
       report: new RunReport('c0ffee00-0000-4000-8000-000000000000'),
       results: {},
       findings: new Findings(),
@@ -113,7 +120,13 @@ describe('publishing the report', () => {
     const report = new RunReport('c0ffee00-0000-4000-8000-000000000000');
     report.cancelled = 'The run was cancelled (SIGINT) and stopped waiting.';
     report.fail('deployment', new Error(report.cancelled));
-    await publishReport(adapter, { report, results: {}, findings: new Findings(), redactor: new Redactor() });
+    await publishReport(adapter, {
+      inputs: adapter.readInputs(),
+      report,
+      results: {},
+      findings: new Findings(),
+      redactor: new Redactor()
+    });
     expect(recorded.summary).toContain('cancelled (SIGINT)');
     expect(recorded.warnings).toEqual([
       'The GitHub report (PR comment, check, deployment record) could not be finished: GitHub did not answer within 3 s. The deployment itself is not affected.'
@@ -145,7 +158,13 @@ describe('publishing the report', () => {
       outcome: message
     });
     report.fail('infra', new Error(message));
-    await publishReport(adapter, { report, results: {}, findings: new Findings(), redactor });
+    await publishReport(adapter, {
+      inputs: adapter.readInputs(),
+      report,
+      results: {},
+      findings: new Findings(),
+      redactor
+    });
     const pieces = [secret, ...[8, 10, 12, 16].map(length => secret.slice(0, length)), 'Canary\\|Cut'];
     for (const text of [recorded.summary, ...comments]) {
       expect(text).toContain('***');

@@ -1,3 +1,4 @@
+import type { RawInputs } from '../contract/inputs.js';
 import type { ActionAdapter } from '../action/core-adapter.js';
 import { loadReportingConfig } from '../config/reporting-config.js';
 import { Findings, redactFinding } from '../run/finding.js';
@@ -13,6 +14,8 @@ import { renderSummary } from './summary-markdown.js';
 
 /** Everything the report layer shows, gathered once the stages are done (or failed). */
 export interface RunOutcome {
+  /** The step's inputs as main() read them once: a configuration error must reach the pull request too. */
+  inputs: RawInputs;
   report: RunReport;
   results: StageResults;
   findings: Findings;
@@ -28,8 +31,8 @@ export async function publishReport(adapter: ActionAdapter, outcome: RunOutcome)
   const { findings, redactor } = outcome;
   const redact = (text: string) => redactor.redact(text);
   findings.annotate(adapter.log, redact);
-  const inputs = adapter.readInputs();
-  // Read from the inputs, not the configuration: a configuration error must reach the pull request too.
+  const { inputs } = outcome;
+  // From the inputs, not the configuration: a configuration error must reach the pull request too.
   const reporting = loadReportingConfig(inputs);
   redactor.add(reporting.githubToken);
   const session = adapter.gitHub?.(reporting.githubToken);
