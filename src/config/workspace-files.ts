@@ -51,6 +51,10 @@ export function readWorkspaceFile(
     };
   }
   const read = readRegularFile(real);
+  if (read.kind === 'folder')
+    return {
+      problem: { input, message: `'${path}' is a folder, not a file.`, fix: 'Name the file itself.' }
+    };
   if (read.kind === 'not regular') return { problem: { input, message: `'${path}' is not a regular file.` } };
   if (read.kind === 'too large') {
     return {
@@ -74,7 +78,10 @@ export function readWorkspaceFile(
 }
 
 type RegularFileRead =
-  { kind: 'read'; bytes: Buffer } | { kind: 'not regular' } | { kind: 'too large'; size: number };
+  | { kind: 'read'; bytes: Buffer }
+  | { kind: 'folder' }
+  | { kind: 'not regular' }
+  | { kind: 'too large'; size: number };
 
 /**
  * Type and size are checked on the open descriptor that is then read, so a file swapped after the path checks
@@ -86,6 +93,7 @@ function readRegularFile(real: string): RegularFileRead {
   const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   try {
     const stats = fstatSync(fd);
+    if (stats.isDirectory()) return { kind: 'folder' };
     if (!stats.isFile()) return { kind: 'not regular' };
     if (stats.size > MAX_CONFIG_FILE_BYTES) return { kind: 'too large', size: stats.size };
     const buffer = Buffer.allocUnsafe(MAX_CONFIG_FILE_BYTES + 1);
