@@ -1,3 +1,4 @@
+import { resolveDeclaration } from '../arm/index.js';
 import type { InfraConfig } from '../config/infra-config.js';
 
 /**
@@ -7,7 +8,7 @@ import type { InfraConfig } from '../config/infra-config.js';
 export function secureParameterValues(infra: InfraConfig): string[] {
   const declared = infra.template.json.parameters ?? {};
   const secureNames = Object.keys(declared).filter(name =>
-    /^secure(string|object)$/i.test(declared[name]!.type)
+    /^secure(string|object)$/i.test(String(resolveDeclaration(declared[name]!, infra.template.json).type))
   );
   const values: string[] = [];
   for (const name of secureNames) {

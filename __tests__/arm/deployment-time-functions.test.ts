@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { evaluate, isUnknown, simpleScope } from '../../src/arm/index.js';
+import { CORPUS_CONTEXT as CONTEXT } from './corpus.js';
+
+const scope = simpleScope(CONTEXT, { list: ['a', 'b', 'c'], obj: { x: 1, y: 2 } });
+const run = (expression: string) => evaluate(expression, scope);
+
+/**
+ * Every function of ARM's template-function reference (learn.microsoft.com, "Template functions") that the
+ * engine had no implementation for: each is now computed or Unknown, never "Unknown function".
+ */
+describe('functions ARM has that are known only at deployment', () => {
+  it('deployer() is an object whose principal is Unknown and whose tenant is the deployment tenant', () => {
+    const value = run('[deployer()]') as Record<string, unknown>;
+    expect(isUnknown(value.objectId)).toBe(true);
+    expect(isUnknown(value.userPrincipalName)).toBe(true);
+    expect(value.tenantId).toBe(CONTEXT.tenantId);
+    expect(isUnknown(run("[format('kv-{0}', deployer().objectId)]"))).toBe(true);
+  });
+
+  it.each([
+    "[references('vaults')]",
+    "[parseCidr('10.144.0.0/20')]",
+    "[cidrSubnet('10.144.0.0/20', 24, 0)]",
+    "[cidrHost('10.144.3.0/24', 0)]"
+  ])('%s is Unknown', expression => {
+    expect(isUnknown(run(expression))).toBe(true);
+  });
+
+  it('groupBy() and mapValues() compute as documented', () => {
+    expect(
+      run("[groupBy(createArray('foo', 'bar', 'baz'), lambda('x', substring(lambdaVariables('x'), 0, 1)))]")
+    ).toEqual({
+      f: ['foo'],
+      b: ['bar', 'baz']
+    });
+    expect(run("[mapValues(parameters('obj'), lambda('v', mul(lambdaVariables('v'), 10)))]")).toEqual({
+      x: 10,
+      y: 20
+    });
+  });
+
+  it('indexFromEnd() and tryIndexFromEnd() count from the end, 1 being the last', () => {
+    expect(run("[indexFromEnd(parameters('list'), 1)]")).toBe('c');
+    expect(run("[tryIndexFromEnd(parameters('list'), 4)]")).toBeNull();
+    expect(() => run("[indexFromEnd(parameters('list'), 4)]")).toThrow(/outside an array of length 3/);
+  });
+});
