@@ -1,3 +1,4 @@
+import { parseArmJson } from '../lenient-json.js';
 import { isUnknown } from '../unknown.js';
 import {
   ArmFunctionError,
@@ -147,6 +148,6 @@ export const collectionFunctions: Record<string, ArmFunction> = {
       .map(item => toArmString(item))
       .join(String(args[1]))
   ),
-  json: fn(1, 1, args => (args[0] === 'null' ? null : (JSON.parse(String(args[0])) as ArmValue))),
+  json: fn(1, 1, args => (args[0] === 'null' ? null : parseArmJson(String(args[0])))),
   null: fn(0, 0, () => null)
 };

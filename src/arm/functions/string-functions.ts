@@ -1,3 +1,4 @@
+import { parseArmJson } from '../lenient-json.js';
 import { dotnetFormat } from '../dotnet-format.js';
 import { guid } from '../guid.js';
 import { uniqueString } from '../unique-string.js';
@@ -65,11 +66,7 @@ export const stringFunctions: Record<string, ArmFunction> = {
   guid: fn(1, Infinity, args => guid(...args.map((_, i) => str(args, i)))),
   base64: fn(1, 1, args => Buffer.from(str(args, 0), 'utf8').toString('base64')),
   base64tostring: fn(1, 1, args => Buffer.from(str(args, 0), 'base64').toString('utf8')),
-  base64tojson: fn(
-    1,
-    1,
-    args => JSON.parse(Buffer.from(str(args, 0), 'base64').toString('utf8')) as ArmValue
-  ),
+  base64tojson: fn(1, 1, args => parseArmJson(Buffer.from(str(args, 0), 'base64').toString('utf8'))),
   datauri: fn(
     1,
     1,
