@@ -46,3 +46,23 @@ describe('functions ARM has that are known only at deployment', () => {
     expect(() => run("[indexFromEnd(parameters('list'), 4)]")).toThrow(/outside an array of length 3/);
   });
 });
+
+describe('deployment() at the scope $schema names', () => {
+  const at = (schema: string, deploymentLocation?: string) =>
+    evaluate('[deployment()]', {
+      ...simpleScope({ ...CONTEXT, ...(deploymentLocation ? { deploymentLocation } : {}) }),
+      template: { $schema: schema }
+    }) as Record<string, unknown>;
+  const SUBSCRIPTION =
+    'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#';
+
+  it('has a location at subscription scope, from the deployment location (Unknown without one)', () => {
+    expect(at(SUBSCRIPTION, 'westeurope').location).toBe('westeurope');
+    expect(isUnknown(at(SUBSCRIPTION).location)).toBe(true);
+  });
+
+  it('has none at resource-group scope, as in ARM', () => {
+    const schema = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+    expect(at(schema, 'westeurope')).not.toHaveProperty('location');
+  });
+});
