@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { evaluate, isUnknown, simpleScope } from '../../src/arm/index.js';
+import { lookupFunction } from '../../src/arm/functions/registry.js';
 import { CORPUS_CONTEXT as CONTEXT } from './corpus.js';
 
 const scope = simpleScope(CONTEXT, { list: ['a', 'b', 'c'], obj: { x: 1, y: 2 } });
@@ -64,5 +65,27 @@ describe('deployment() at the scope $schema names', () => {
   it('has none at resource-group scope, as in ARM', () => {
     const schema = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
     expect(at(schema, 'westeurope')).not.toHaveProperty('location');
+  });
+});
+
+/**
+ * The function names of ARM's template-function reference (learn.microsoft.com "ARM template functions", its
+ * array, CIDR, comparison, date, deployment, lambda, logical, numeric, object, resource, scope and string
+ * lists, plus deployer, groupBy and mapValues from the newer deployment and lambda pages).
+ */
+const ARM_FUNCTIONS =
+  `array concat contains createArray empty first indexOf intersection last lastIndexOf length max min range
+  skip take union parseCidr cidrSubnet cidrHost coalesce equals greater greaterOrEquals less lessOrEquals dateTimeAdd
+  dateTimeFromEpoch dateTimeToEpoch utcNow deployer deployment environment parameters variables filter groupBy map
+  mapValues reduce sort toObject and bool false if not or true add copyIndex div float int mod mul sub createObject
+  items json null objectKeys shallowMerge tryGet extensionResourceId listAccountSas listKeys listSecrets pickZones
+  providers reference references resourceId subscriptionResourceId tenantResourceId managementGroupResourceId
+  managementGroup resourceGroup subscription tenant base64 base64ToJson base64ToString dataUri dataUriToString
+  endsWith format guid join newGuid padLeft replace split startsWith string substring toLower toUpper trim
+  uniqueString uri uriComponent uriComponentToString`.split(/\s+/);
+
+describe("ARM's function reference", () => {
+  it('has no function the engine calls unknown', () => {
+    expect(ARM_FUNCTIONS.filter(name => lookupFunction(name) === undefined)).toEqual([]);
   });
 });
