@@ -5,6 +5,7 @@
  */
 export { compileBicep, findBicepCommand } from './bicep.js';
 export { formatLocation, type SourceLocation, TemplateExpressionError, TemplateFileError } from './errors.js';
+export { deploymentScopeOf, type DeploymentScope } from './deployment-scope.js';
 export { evaluate } from './evaluate.js';
 export { evaluateJson, evaluateString } from './evaluator.js';
 export { isExpressionString, parseExpression } from './expression-parser.js';
@@ -16,6 +17,7 @@ export {
   type ResolvedParameters,
   resolveParameters
 } from './parameters.js';
+export { isNullable, resolveDeclaration } from './parameter-declaration.js';
 export { type DeploymentContext, type EvaluationScope, simpleScope } from './scope.js';
 export {
   loadParametersFile,

@@ -54,6 +54,33 @@ function subDocument(document: JsonDocument, basePath: JsonPath, value: unknown)
   return { file: document.file, value, locate: path => document.locate([...basePath, ...path]) };
 }
 
+/**
+ * The value one `parameters` entry of a nested deployment passes. The entry is `{ value }` or a Key Vault
+ * `{ reference }`; Bicep also writes the whole entry as one expression (`createObject('value', …)` for an
+ * optional module parameter), which is evaluated first and then read the same way.
+ */
+function nestedParameterValue(name: string, entry: unknown, scope: EvaluationScope): ArmValue {
+  try {
+    // A whole-entry expression is evaluated once; in a literal entry only `value` is an expression.
+    const isExpression = typeof entry === 'string';
+    const evaluated = isExpression ? evaluateJson(entry, scope) : entry;
+    if (isUnknown(evaluated)) return evaluated;
+    if (evaluated !== null && typeof evaluated === 'object' && 'value' in evaluated) {
+      const value = (evaluated as { value: unknown }).value;
+      return isExpression ? (value as ArmValue) : evaluateJson(value, scope);
+    }
+    if (evaluated !== null && typeof evaluated === 'object' && 'reference' in evaluated)
+      return unknown(
+        `parameter '${name}' of the nested deployment is a Key Vault reference, read at deployment`
+      );
+    return unknown(`parameter '${name}' of the nested deployment is neither {value} nor {reference}`);
+  } catch (error) {
+    return unknown(
+      `parameter '${name}' of nested deployment cannot be evaluated: ${(error as Error).message}`
+    );
+  }
+}
+
 /** inner scope: the nested template's parameters are evaluated in the parent scope and passed in. */
 function innerScope(
   deployment: WalkedResource,
@@ -63,21 +90,8 @@ function innerScope(
   state: WalkState
 ): EvaluationScope {
   const inline: Record<string, unknown> = {};
-  for (const [name, entry] of Object.entries(props.parameters ?? {})) {
-    if (entry !== null && typeof entry === 'object' && 'value' in entry) {
-      try {
-        inline[name] = evaluateJson((entry as { value: unknown }).value, deployment.scope);
-      } catch (error) {
-        inline[name] = unknown(
-          `parameter '${name}' of nested deployment cannot be evaluated: ${(error as Error).message}`
-        );
-      }
-    } else {
-      inline[name] = unknown(
-        `parameter '${name}' of the nested deployment is a Key Vault reference, read at deployment`
-      );
-    }
-  }
+  for (const [name, entry] of Object.entries(props.parameters ?? {}))
+    inline[name] = nestedParameterValue(name, entry, deployment.scope);
   const template: Template = {
     json: props.template!,
     document: subDocument(state.document, templatePath, props.template)
@@ -89,7 +103,8 @@ function innerScope(
     if (problem.kind === 'unknown-parameter')
       problem.location = state.document.locate([...parametersPath, problem.parameter]);
   }
-  state.problems.push(...resolved.problems);
+  // ARM skips a deployment whose condition is false: its parameters are never checked.
+  if (deployment.condition !== false) state.problems.push(...resolved.problems);
   return templateScope(props.template!, resolved.values, context);
 }
 

@@ -18,17 +18,21 @@ const TYPE_CHECKS: Record<string, (v: ArmValue) => boolean> = {
   array: v => Array.isArray(v)
 };
 
-/** Checks type, allowedValues and min/max length/value. Unknown values cannot be checked and pass. */
+/**
+ * Checks type, allowedValues and min/max length/value. Unknown values cannot be checked and pass; so does a
+ * type the engine does not model (a user-defined type it could not follow): ARM's validation decides.
+ * Object properties of user-defined types (sealed, discriminated) are not checked offline.
+ */
 export function checkParameterValue(
   name: string,
   definition: ParameterDefinition,
   value: ArmValue
 ): ParameterCheckFailure | undefined {
   if (findUnknowns(value).length > 0) return undefined;
+  if (value === null && definition.nullable === true) return undefined;
   const type = String(definition.type ?? '').toLowerCase();
   const typeCheck = TYPE_CHECKS[type];
-  if (!typeCheck)
-    return { kind: 'type', message: `parameter '${name}' declares unsupported type '${definition.type}'` };
+  if (!typeCheck) return undefined;
   if (!typeCheck(value)) {
     return {
       kind: 'type',

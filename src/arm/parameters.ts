@@ -3,7 +3,8 @@ import { evaluateJson } from './evaluator.js';
 import type { DeploymentContext, EvaluationScope } from './scope.js';
 import type { ParameterDefinition, ParametersFile, Template } from './template-file.js';
 import { unknown } from './unknown.js';
-import { type ArmValue } from './values.js';
+import { ArmFunctionError, type ArmValue } from './values.js';
+import { isNullable, resolveDeclaration } from './parameter-declaration.js';
 import { checkParameterValue } from './parameter-checks.js';
 
 /** What is wrong with one parameter, and where. */
@@ -46,8 +47,10 @@ function fileValue(file: ParametersFile, key: string): ArmValue {
 }
 
 /**
- * Resolves every declared parameter from inline values, the parameters file, or its default (which may be
- * an expression over earlier parameters), then checks types, allowedValues and min/max constraints.
+ * Resolves every declared parameter from inline values, the parameters file, or its default, then checks
+ * types, allowedValues and min/max constraints. Defaults are evaluated in dependency order, as ARM does: a
+ * default may use a parameter declared after it (a cycle is an error). A `nullable` parameter without a value
+ * is null; a null value for a parameter with a default gets the default.
  */
 export function resolveParameters(
   template: Template,
@@ -57,28 +60,47 @@ export function resolveParameters(
   const declared = template.json.parameters ?? {};
   const values: Record<string, ArmValue> = {};
   const problems: ParameterProblem[] = [];
+  // What defaults see: every declared name, each resolved on first read.
+  const visible: Record<string, ArmValue> = {};
   const scope: EvaluationScope = {
     context,
-    parameters: values,
+    parameters: visible,
     variable: name => unknown(`variables('${name}') cannot be used in a parameter default`),
     variableNames: () => [],
     copyIndices: new Map(),
     template: template.json as Record<string, unknown>
   };
-  for (const [name, definition] of Object.entries(declared)) {
-    const location = template.document.locate(['parameters', name]);
-    const value = resolveOne(name, definition, sources, scope, problems, location);
-    if (value === undefined) {
-      // Defaults that use this parameter become Unknown instead of adding a second, misleading problem.
-      values[name] = unknown(`parameter '${name}' has no value`);
-      continue;
+  const resolving = new Set<string>();
+  const resolve = (name: string): ArmValue => {
+    if (name in values) return values[name]!;
+    if (resolving.has(name))
+      throw new ArmFunctionError(`the defaults of ${[...resolving].join(' → ')} → ${name} form a cycle`);
+    resolving.add(name);
+    try {
+      const definition = resolveDeclaration(declared[name]!, template.json);
+      const location = template.document.locate(['parameters', name]);
+      // Defaults that use a parameter without a value become Unknown instead of adding a second problem.
+      const resolved = resolveOne(name, definition, sources, scope, problems, location);
+      const value = resolved === undefined ? unknown(`parameter '${name}' has no value`) : resolved;
+      values[name] = value;
+      return value;
+    } finally {
+      resolving.delete(name);
     }
-    values[name] = value;
+  };
+  for (const name of Object.keys(declared))
+    Object.defineProperty(visible, name, { enumerable: true, get: () => resolve(name) });
+  for (const name of Object.keys(declared)) {
+    const value = resolve(name);
+    const definition = resolveDeclaration(declared[name]!, template.json);
+    const location = template.document.locate(['parameters', name]);
     const problem = checkParameterValue(name, definition, value);
     if (problem) problems.push({ ...problem, parameter: name, location: sourceOf(name, sources, location) });
   }
   problems.push(...unknownParameters(declared, sources));
-  const secureNames = Object.keys(declared).filter(n => /^secure(string|object)$/i.test(declared[n]!.type));
+  const secureNames = Object.keys(declared).filter(n =>
+    /^secure(string|object)$/i.test(String(resolveDeclaration(declared[n]!, template.json).type))
+  );
   return { values, secureNames, problems };
 }
 
@@ -89,6 +111,19 @@ function sourceOf(name: string, sources: ParameterSources, declaration: SourceLo
     : declaration;
 }
 
+/** The value given inline or in the file; undefined when none is, or when null is given (ARM: not given). */
+function givenValue(name: string, sources: ParameterSources): ArmValue | undefined {
+  const inlineKey = findKey(sources.inline, name);
+  const fileKey = findKey(sources.file?.parameters, name);
+  const value =
+    inlineKey !== undefined
+      ? (sources.inline![inlineKey] as ArmValue)
+      : fileKey !== undefined
+        ? fileValue(sources.file!, fileKey)
+        : undefined;
+  return value === null ? undefined : value;
+}
+
 function resolveOne(
   name: string,
   definition: ParameterDefinition,
@@ -97,11 +132,10 @@ function resolveOne(
   problems: ParameterProblem[],
   location: SourceLocation
 ): ArmValue | undefined {
-  const inlineKey = findKey(sources.inline, name);
-  if (inlineKey !== undefined) return sources.inline![inlineKey] as ArmValue;
-  const fileKey = findKey(sources.file?.parameters, name);
-  if (fileKey !== undefined) return fileValue(sources.file!, fileKey);
+  const given = givenValue(name, sources);
+  if (given !== undefined) return given;
   if (definition.defaultValue === undefined) {
+    if (isNullable(definition)) return null;
     const where = sources.file ? ` or to ${sources.file.document.file}` : '';
     const message = `parameter '${name}' has no value and no default: add it to the inline parameters${where}`;
     problems.push({ kind: 'missing', parameter: name, message, location });

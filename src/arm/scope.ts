@@ -14,6 +14,11 @@ export interface DeploymentContext {
   tenantId: string;
   resourceGroup: ResourceGroupContext;
   deploymentName: string;
+  /**
+   * Where a subscription, management-group or tenant deployment's metadata is stored (`az deployment sub
+   * create --location`): what `deployment().location` returns at those scopes.
+   */
+  deploymentLocation?: string;
   /** Overrides parts of environment() (defaults to the public AzureCloud). */
   environment?: Record<string, unknown>;
 }

@@ -14,7 +14,10 @@ export interface TemplateJson {
 
 /** A parameter declaration in a template. */
 export interface ParameterDefinition {
-  type: string;
+  /** Absent in languageVersion 2.0 when the type is a `$ref` to the template's `definitions`. */
+  type?: string;
+  $ref?: string;
+  nullable?: boolean;
   defaultValue?: unknown;
   allowedValues?: unknown[];
   minLength?: number;

@@ -2,6 +2,7 @@ import {
   compileBicep,
   loadParametersFile,
   loadTemplate,
+  resolveDeclaration,
   TemplateFileError,
   type ParametersFile,
   type Template
@@ -95,7 +96,7 @@ export async function loadInfraConfig(
       });
       continue;
     }
-    const typed = typeInlineValue(text, declared[declaredName]!.type);
+    const typed = typeInlineValue(text, resolveDeclaration(declared[declaredName]!, template.json).type);
     if (typed.problem)
       report({ input: 'parameters', message: `line ${line}, parameter '${name}': ${typed.problem}` });
     else inlineParameters[declaredName] = typed.value;

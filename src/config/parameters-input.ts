@@ -69,9 +69,14 @@ export function caseInsensitiveRepeats(names: readonly string[]): { name: string
  * Types an inline value by the parameter's declared type: text for strings, JSON for everything else.
  * Returns a problem message when the text is not a value of that type.
  */
-export function typeInlineValue(text: string, declaredType: string): { value?: unknown; problem?: string } {
-  const type = declaredType.toLowerCase();
+export function typeInlineValue(
+  text: string,
+  declaredType: string | undefined
+): { value?: unknown; problem?: string } {
+  const type = (declaredType ?? '').toLowerCase();
   if (type === 'string' || type === 'securestring') return { value: text };
+  // A type the engine does not model: JSON when the text is JSON, else the text; ARM checks it.
+  if (!['int', 'bool', 'object', 'secureobject', 'array'].includes(type)) return { value: jsonOrText(text) };
   // A secure value is never echoed, not even in an error message.
   const shown = type.startsWith('secure') ? 'the value' : `'${abbreviate(text)}'`;
   let parsed: unknown;
@@ -86,6 +91,14 @@ export function typeInlineValue(text: string, declaredType: string): { value?: u
     ((type === 'object' || type === 'secureobject') && isPlainObject(parsed)) ||
     (type === 'array' && Array.isArray(parsed));
   return ok ? { value: parsed } : { problem: `${shown} is not a valid ${declaredType}.` };
+}
+
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function isPlainObject(value: unknown): boolean {

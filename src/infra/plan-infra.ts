@@ -15,6 +15,7 @@ import {
 import type { InfraConfig } from '../config/infra-config.js';
 import type { ConfigurationProblem } from '../run/errors.js';
 import type { VaultInstance, VaultNode } from '../keyvault/vault-plan.js';
+import { deploymentScopeProblem } from './deployment-scope-problem.js';
 import { expressionSyntaxProblems } from './expression-syntax.js';
 
 /** The offline view of a template deployment: parameters resolved, resources walked, vaults found. */
@@ -157,6 +158,8 @@ const CHANGES_EVERY_DEPLOYMENT = /changes on every deployment/;
 export function offlineProblems(infra: InfraConfig, context: DeploymentContext): ConfigurationProblem[] {
   const syntax = expressionSyntaxProblems(infra.template);
   if (syntax.length > 0) return syntax;
+  const scope = deploymentScopeProblem(infra);
+  if (scope) return [scope];
   const plan = planInfra(infra, context);
   const problems = parameterProblems(plan);
   if (!guardMode(infra.keyVaultPolicy).guards) return problems;

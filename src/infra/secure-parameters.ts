@@ -1,3 +1,4 @@
+import { resolveDeclaration } from '../arm/index.js';
 import type { InfraConfig } from '../config/infra-config.js';
 import type { Log } from '../run/log.js';
 import type { Redactor } from '../run/redaction.js';
@@ -31,7 +32,7 @@ export function secureParameterValues(infra: InfraConfig): string[] {
 function secureParameterEntries(infra: InfraConfig): { name: string; value: string }[] {
   const declared = infra.template.json.parameters ?? {};
   const secureNames = Object.keys(declared).filter(name =>
-    /^secure(string|object)$/i.test(declared[name]!.type)
+    /^secure(string|object)$/i.test(String(resolveDeclaration(declared[name]!, infra.template.json).type))
   );
   const values: { name: string; value: string }[] = [];
   for (const name of secureNames) {

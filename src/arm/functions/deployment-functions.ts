@@ -1,4 +1,6 @@
+import { deploymentScopeOf } from '../deployment-scope.js';
 import type { EvaluationScope } from '../scope.js';
+import type { TemplateJson } from '../template-file.js';
 import { unknown } from '../unknown.js';
 import { ArmFunctionError, type ArmObject, type ArmValue, asInt, asString } from '../values.js';
 import { type ArmFunction, fn } from './types.js';
@@ -49,8 +51,13 @@ function resourceGroup(scope: EvaluationScope): ArmObject {
 
 function deployment(scope: EvaluationScope): ArmObject {
   const template = scope.template ?? {};
+  // Deployments at subscription, management-group and tenant scope have a location; resource-group ones don't.
+  const atWiderScope = deploymentScopeOf(template as TemplateJson) !== 'resourceGroup';
+  const location =
+    scope.context.deploymentLocation ?? unknown('the deployment location is not known offline');
   return {
     name: scope.context.deploymentName,
+    ...(atWiderScope ? { location } : {}),
     properties: {
       template: { contentVersion: (template.contentVersion as string | undefined) ?? '1.0.0.0' },
       templateHash: unknown('deployment().properties.templateHash is computed by Azure'),

@@ -1,7 +1,15 @@
 import type { ExpressionNode } from '../expression-parser.js';
 import type { EvaluationScope } from '../scope.js';
 import { isUnknown } from '../unknown.js';
-import { ArmFunctionError, type ArmObject, type ArmValue, asArray, asBool, asString } from '../values.js';
+import {
+  ArmFunctionError,
+  type ArmObject,
+  type ArmValue,
+  asArray,
+  asBool,
+  asObject,
+  asString
+} from '../values.js';
 import { type ArmFunction, type CallContext, fn } from './types.js';
 
 type Lambda = (...values: ArmValue[]) => ArmValue;
@@ -63,6 +71,27 @@ function toObject(array: ArmValue[], args: ExpressionNode[], ctx: CallContext): 
   return out;
 }
 
+function groupBy(array: ArmValue[], args: ExpressionNode[], ctx: CallContext): ArmValue {
+  const key = toLambda(args[1], ctx);
+  const groups: ArmObject = {};
+  for (const item of array) {
+    const k = key(item);
+    if (isUnknown(k)) return k;
+    const name = asString(k, 'the group key');
+    groups[name] = [...((groups[name] as ArmValue[] | undefined) ?? []), item];
+  }
+  return groups;
+}
+
+function mapValues(args: ExpressionNode[], ctx: CallContext): ArmValue {
+  const object = ctx.evaluate(args[0]!);
+  if (isUnknown(object)) return object;
+  const value = toLambda(args[1], ctx);
+  const out: ArmObject = {};
+  for (const [k, v] of Object.entries(asObject(object))) out[k] = value(v);
+  return out;
+}
+
 function lambdaVariable(args: ArmValue[], ctx: CallContext): ArmValue {
   const name = asString(args[0]!);
   const value = ctx.scope.lambdaVariables?.get(name);
@@ -70,7 +99,7 @@ function lambdaVariable(args: ArmValue[], ctx: CallContext): ArmValue {
   return value;
 }
 
-/** Lambda functions: filter, map, reduce, sort, toObject (and lambdaVariables for the lambda bodies). */
+/** Lambda functions: filter, map, reduce, sort, toObject, groupBy, mapValues (and lambdaVariables for the lambda bodies). */
 export const lambdaFunctions: Record<string, ArmFunction> = {
   filter: { minArgs: 2, maxArgs: 2, lazy: withArray(filter) },
   map: {
@@ -85,5 +114,7 @@ export const lambdaFunctions: Record<string, ArmFunction> = {
   },
   sort: { minArgs: 2, maxArgs: 2, lazy: withArray(sort) },
   toobject: { minArgs: 2, maxArgs: 3, lazy: withArray(toObject) },
+  groupby: { minArgs: 2, maxArgs: 2, lazy: withArray(groupBy) },
+  mapvalues: { minArgs: 2, maxArgs: 2, lazy: mapValues },
   lambdavariables: fn(1, 1, lambdaVariable)
 };

@@ -3,9 +3,15 @@ import { ArmFunctionError, armEquals, type ArmValue, asBool, asInt, asNumber, ty
 import { type ArgumentStep, type ArmFunction, fn, stepwiseFunction } from './types.js';
 import { describeValue } from './value-description.js';
 
+/**
+ * ARM compares strings as .NET's culture-aware comparison does, not by code unit: Microsoft documents
+ * greater('A', 'a') as true (lower case sorts first). ICU's collation through localeCompare agrees.
+ */
+const collator = new Intl.Collator('en');
+
 function compare(a: ArmValue, b: ArmValue): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return collator.compare(a, b);
   throw new ArmFunctionError(`cannot compare ${typeName(a)} with ${typeName(b)}`);
 }
 

@@ -1,5 +1,6 @@
 import { collectionFunctions } from './collection-functions.js';
 import { deploymentFunctions } from './deployment-functions.js';
+import { deploymentTimeFunctions } from './deployment-time-functions.js';
 import { lambdaFunctions } from './lambda-functions.js';
 import { logicFunctions } from './logic-functions.js';
 import { resourceIdFunctions } from './resource-id-functions.js';
@@ -15,7 +16,8 @@ const BUILT_INS: Record<string, ArmFunction> = {
   ...deploymentFunctions,
   ...resourceIdFunctions,
   ...lambdaFunctions,
-  ...unknowableFunctions
+  ...unknowableFunctions,
+  ...deploymentTimeFunctions
 };
 
 /**

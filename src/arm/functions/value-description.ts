@@ -1,3 +1,4 @@
+import { parseArmJson } from '../lenient-json.js';
 import { ArmFunctionError, type ArmValue, typeName } from '../values.js';
 
 /**
@@ -12,10 +13,10 @@ export function describeValue(value: ArmValue): string {
   return /^[AEIOU]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-/** JSON.parse with an error that says where, not what: Node quotes the start of the text it failed on. */
+/** ARM's JSON (single-quoted strings too) with an error that says where, not what: Node quotes the text it failed on. */
 export function parseJson(text: string, what: string): ArmValue {
   try {
-    return JSON.parse(text) as ArmValue;
+    return parseArmJson(text);
   } catch (error) {
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
     throw new ArmFunctionError(
