@@ -71,27 +71,6 @@ async function endpointView(stage: DemoStage, endpoint: string): Promise<Endpoin
   }
 }
 
-/**
- * In Azure, creating the workspace (scene 1's template) also creates its datastores. The stand-in's template
- * engine stores a workspace as a plain resource, so its ML API is asked once to provision the same workspace
- * (existing properties kept): it adds `workspaceblobstore` and its Azurite container.
- */
-async function provisionDatastores(stage: DemoStage): Promise<void> {
-  const clients = outOfBandClients(stage.emulator);
-  try {
-    await clients.factory
-      .machineLearning()
-      .workspaces.beginCreateOrUpdateAndWait(
-        RESOURCE_GROUP,
-        WORKSPACE,
-        { location: 'westeurope' },
-        { updateIntervalInMs: 100 }
-      );
-  } finally {
-    clients.dispose();
-  }
-}
-
 function stagesOf(run: ActionRun): string {
   const stages = JSON.parse(run.outputs.stages ?? '[]') as { name: string; status: string }[];
   return stages
@@ -130,7 +109,6 @@ export const brokenScoringScriptScene: Scene = {
     const expected: unknown = JSON.parse(
       readFileSync(join(stage.workspace, 'expected-response.json'), 'utf8')
     );
-    await provisionDatastores(stage);
     const healthy = await deployModel(stage);
     const blue = healthy.outputs['deployment-name'] ?? '';
     const endpoint = healthy.outputs['endpoint-name'] ?? '';

@@ -25,6 +25,8 @@ export interface EmulatorFacts {
   idTokenRequestToken: string;
   /** Base URL of the test-control API (`/_emulator`). */
   controlEndpoint: string;
+  /** Scale of the realistic latency profile when it is on (emulator/latency-profile.ts), to project Azure times. */
+  latencyScale?: number;
 }
 
 /** How to start the emulator; every field has a default. */
@@ -46,8 +48,10 @@ export interface EmulatorOptions {
   idTokenRequestToken: string;
   /** Start Azurite for blob storage; tests that need only ARM can skip it to start faster. */
   blob: boolean;
-  /** Initial timing knobs. */
+  /** Initial timing knobs; they win over the latency profile's. */
   knobs: Partial<TimingKnobs>;
+  /** The realistic latency profile (`azure`), scaled (default 1/60); off when undefined. */
+  latency: { profile: 'azure'; scale?: number } | undefined;
 }
 
 /** Defaults: fixed GUIDs so recordings and logs are comparable between runs. */
@@ -65,6 +69,7 @@ export function defaultOptions(): EmulatorOptions {
     githubSubject: 'repo:octo-org/octo-repo:ref:refs/heads/main',
     idTokenRequestToken: 'emulator-actions-id-token-request-token',
     blob: true,
-    knobs: {}
+    knobs: {},
+    latency: undefined
   };
 }

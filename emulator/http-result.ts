@@ -13,6 +13,8 @@ export interface ArmErrorDetail {
   message: string;
   target?: string;
   details?: ArmErrorDetail[];
+  /** ARM's `additionalInfo`, e.g. `{ type: 'TemplateViolation', info: { lineNumber, linePosition, path } }`. */
+  additionalInfo?: { type: string; info: unknown }[];
 }
 
 /**

@@ -12,6 +12,7 @@ import { EntraAuthority, githubFederation } from './identity/entra.js';
 import { GitHubOidcEndpoint } from './identity/github-oidc.js';
 import { signingKeyFromPem } from './identity/jwt.js';
 import { defaultKnobs, type TimingKnobs } from './knobs.js';
+import { DEFAULT_LATENCY_SCALE, latencySettings } from './latency-profile.js';
 import { RequestLog } from './request-log.js';
 import { createDispatcher } from './server.js';
 import { createTlsMaterial, generateRsaPem } from './tls.js';
@@ -20,6 +21,14 @@ export type { EmulatorFacts, EmulatorOptions } from './facts.js';
 export type { Fault, FaultKind } from './faults.js';
 export { FaultScript } from './faults.js';
 export type { TimingKnobs } from './knobs.js';
+export {
+  AZURE_LATENCY,
+  DEFAULT_LATENCY_SCALE,
+  latencySettings,
+  parseLatencyScale,
+  projectedAzureMs,
+  type LatencyFigure
+} from './latency-profile.js';
 export type { RequestLogEntry, ServiceName } from './request-log.js';
 export { RequestLog } from './request-log.js';
 export type { ArmRequest, ProviderContext, ResourceProvider } from './arm/provider.js';
@@ -61,7 +70,9 @@ async function listen(server: Server, port: number): Promise<number> {
  */
 export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
   const settings: EmulatorOptions = { ...defaultOptions(), ...options };
-  const knobs: TimingKnobs = { ...defaultKnobs(), ...settings.knobs } as TimingKnobs;
+  const latencyScale = settings.latency ? (settings.latency.scale ?? DEFAULT_LATENCY_SCALE) : undefined;
+  const latency = latencyScale === undefined ? undefined : latencySettings(latencyScale);
+  const knobs: TimingKnobs = { ...defaultKnobs(), ...latency?.knobs, ...settings.knobs } as TimingKnobs;
   const [tls, tokenPem, githubPem, azurite] = await Promise.all([
     createTlsMaterial(),
     generateRsaPem(),
@@ -74,6 +85,8 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
   const facts = {} as EmulatorFacts;
   const requestLog = new RequestLog();
   const faults = new FaultScript();
+  // The profile's response delays are faults added first: `faults.clear()` removes them too.
+  for (const delay of latency?.delays ?? []) faults.add(delay);
   const store = new ResourceStore();
   const lro = new LroManager(knobs, () => origin);
   const github = new GitHubOidcEndpoint({
@@ -147,7 +160,8 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
     clientSecret: settings.clientSecret,
     idTokenRequestUrl: `${origin}/_github/idtoken?api-version=2.0`,
     idTokenRequestToken: settings.idTokenRequestToken,
-    controlEndpoint: `${origin}/_emulator`
+    controlEndpoint: `${origin}/_emulator`,
+    ...(latencyScale === undefined ? {} : { latencyScale })
   } satisfies EmulatorFacts);
 
   let stopped: Promise<void> | undefined;

@@ -15,6 +15,7 @@ import { policy } from '../fixtures/key-vault/fixtures.js';
 const POLL = { updateIntervalInMs: 20 };
 const WORKSPACE = '11111111-1111-4111-8111-111111111111';
 const DEPLOYER = '22222222-2222-4222-8222-222222222222';
+const OTHER = '33333333-3333-4333-8333-333333333333';
 
 describe('template validation, what-if and Key Vault policies through a template', () => {
   let standIn: DeploymentsStandIn;
@@ -242,8 +243,35 @@ describe('template validation, what-if and Key Vault policies through a template
     const predicted = await whatIf(wiping);
     const change = predicted.changes?.find(c => c.resourceId?.endsWith('/kv-pre-wipe'));
     expect(change?.changeType).toBe('Modify');
+    // Azure's shape: an Array change with one child per element, which az and the action's summary read.
     expect(change?.delta).toEqual([
-      expect.objectContaining({ path: 'properties.accessPolicies', propertyChangeType: 'Modify', after: [] })
+      {
+        path: 'properties.accessPolicies',
+        propertyChangeType: 'Array',
+        children: [
+          {
+            path: '0',
+            propertyChangeType: 'Delete',
+            before: expect.objectContaining({ objectId: DEPLOYER })
+          },
+          {
+            path: '1',
+            propertyChangeType: 'Delete',
+            before: expect.objectContaining({ objectId: WORKSPACE })
+          }
+        ]
+      }
+    ]);
+    const replacing = await whatIf(
+      templateOf([
+        vault('kv-pre-wipe', [policy(tenantId, DEPLOYER, { secrets: ['get'] }), policy(tenantId, OTHER, {})])
+      ])
+    );
+    expect(
+      replacing.changes?.find(c => c.resourceId?.endsWith('/kv-pre-wipe'))?.delta?.[0]?.children
+    ).toEqual([
+      { path: '1', propertyChangeType: 'Delete', before: expect.objectContaining({ objectId: WORKSPACE }) },
+      { path: '1', propertyChangeType: 'Create', after: expect.objectContaining({ objectId: OTHER }) }
     ]);
     const result = await deploy('wipe-2', wiping);
     expect(result.properties?.provisioningState).toBe('Succeeded');

@@ -8,6 +8,8 @@ const API = 'api-version=2023-01-01';
 /** A provider that exercises each LRO style on `Microsoft.Test/{async|location|body}Things`. */
 const testProvider: ResourceProvider = {
   name: 'test',
+  // Not an Azure namespace: declared, so ARM's namespace check lets GETs through to the generic store.
+  namespaces: ['Microsoft.Test'],
   matches: req => req.resource?.namespace.toLowerCase() === 'microsoft.test' && !req.resource.isCollection,
   handle: (req, ctx) => {
     const resource = req.resource!;

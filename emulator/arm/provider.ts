@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorFacts } from '../facts.js';
-import type { armError, HttpResult } from '../http-result.js';
+import type { ArmErrorDetail, armError, HttpResult } from '../http-result.js';
 import type { JwtClaims } from '../identity/jwt.js';
 import type { TimingKnobs } from '../knobs.js';
 import type { LroManager } from './lro.js';
@@ -18,10 +18,24 @@ export interface ArmRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body; undefined when the request had none. */
   body: unknown;
+  /**
+   * The body's text as parsed (comments kept, unquoted names quoted), which ARM's line/position in errors
+   * refer to; undefined for a request without a body or one the stand-in sent itself.
+   */
+  bodyText?: string;
   /** The path parsed as a resource (or collection) id under a resource group, when it is one. */
   resource: ResourcePath | undefined;
   /** Claims of the caller's access token. */
   claims: JwtClaims;
+}
+
+/** A resource operation the stand-in sends to itself (a template deployment's write, a group's deletion). */
+export interface InternalRequest {
+  method: string;
+  /** The resource id (or action path). */
+  path: string;
+  body?: unknown;
+  apiVersion: string;
 }
 
 /** What the emulator lends a provider. */
@@ -31,6 +45,14 @@ export interface ProviderContext {
   knobs: TimingKnobs;
   facts: EmulatorFacts;
   armError: typeof armError;
+  /**
+   * Routes a request exactly as one from outside (providers, then the built-in handlers), on behalf of the
+   * caller of the current request: the one dispatch path, so a template-written resource gets what a direct
+   * PUT of it gets.
+   */
+  dispatch(request: InternalRequest): Promise<HttpResult>;
+  /** ARM's refusal of a resource in this namespace (unknown or not registered), or undefined. */
+  namespaceRefusal(namespace: string): { status: number; error: ArmErrorDetail } | undefined;
 }
 
 /**
@@ -40,6 +62,11 @@ export interface ProviderContext {
  */
 export interface ResourceProvider {
   name: string;
+  /**
+   * Namespaces this provider serves beyond Azure's known ones (a test provider's `Microsoft.Test`), so ARM's
+   * namespace check lets template deployments of them through.
+   */
+  namespaces?: string[];
   matches(req: ArmRequest): boolean;
   handle(req: ArmRequest, ctx: ProviderContext): HttpResult | undefined | Promise<HttpResult | undefined>;
 }

@@ -1,6 +1,6 @@
 import { armError, type HttpResult } from '../http-result.js';
-import type { LroManager } from './lro.js';
-import { resourceGroupId } from './resource-id.js';
+import type { ProviderContext } from './provider.js';
+import { parseResourcePath, resourceGroupId } from './resource-id.js';
 import type { ResourceStore, StoredResource } from './resource-store.js';
 
 const GROUP_PATH = /^\/subscriptions\/([^/]+)\/resourcegroups(?:\/([^/]+))?\/?$/i;
@@ -60,20 +60,25 @@ function put(store: ResourceStore, id: string, name: string, body: unknown): Htt
   return { status: created ? 201 : 200, body: present(resource) };
 }
 
-function remove(
-  store: ResourceStore,
-  lro: LroManager,
-  subscriptionId: string,
-  id: string,
-  apiVersion: string
-) {
-  store.update(id, group => {
+// A resource group's deletion deletes each resource through its own provider first, as ARM does: a vault
+// is soft-deleted (its name stays taken), an ML workspace stops its deployments.
+async function deleteContents(ctx: ProviderContext, id: string, apiVersion: string): Promise<void> {
+  const topLevel = ctx.store.list({ under: id }).filter(doc => {
+    const parsed = parseResourcePath(doc.id);
+    return parsed !== undefined && parsed.names.length === 1 && doc.id.split('/providers/').length === 2;
+  });
+  for (const doc of topLevel) await ctx.dispatch({ method: 'DELETE', path: doc.id, apiVersion });
+}
+
+async function remove(ctx: ProviderContext, subscriptionId: string, id: string, apiVersion: string) {
+  ctx.store.update(id, group => {
     group.properties = { ...group.properties, provisioningState: 'Deleting' };
   });
-  return lro.location(subscriptionId, {
+  await deleteContents(ctx, id, apiVersion);
+  return ctx.lro.location(subscriptionId, {
     apiVersion,
     complete: () => {
-      store.delete(id);
+      ctx.store.delete(id);
     }
   });
 }
@@ -82,14 +87,14 @@ function remove(
  * Resource groups: PUT (201/200), GET, HEAD (204/404), PATCH (tags), DELETE (202 + Location, removing the
  * contained resources when done) and list. Names are case-insensitive as in ARM. Undefined for other paths.
  */
-export function handleResourceGroups(
+export async function handleResourceGroups(
   method: string,
   path: string,
   body: unknown,
   apiVersion: string,
-  store: ResourceStore,
-  lro: LroManager
-): HttpResult | undefined {
+  ctx: ProviderContext
+): Promise<HttpResult | undefined> {
+  const { store } = ctx;
   const match = GROUP_PATH.exec(path);
   if (!match) return undefined;
   const subscriptionId = decodeURIComponent(match[1]);
@@ -108,7 +113,7 @@ export function handleResourceGroups(
   if (method === 'HEAD') return { status: group ? 204 : 404 };
   if (!group) return resourceGroupNotFound(name);
   if (method === 'GET') return { status: 200, body: present(group) };
-  if (method === 'DELETE') return remove(store, lro, subscriptionId, id, apiVersion);
+  if (method === 'DELETE') return remove(ctx, subscriptionId, id, apiVersion);
   if (method === 'PATCH') {
     const patch = (body ?? {}) as { tags?: Record<string, string>; managedBy?: string };
     const updated = store.update(id, doc => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { parseResourcePath, resourceGroupId } from '../../arm/resource-id.js';
-import { deleteVault } from '../key-vault/index.js';
 import type { DeploymentPlan } from './deployment-plan.js';
 import {
   DEPLOYMENTS_TYPE,
@@ -9,6 +8,9 @@ import {
   newOperationId
 } from './deployment-record.js';
 import type { RunContext } from './deployment-run.js';
+
+// ARM deletes with the newest api-version of each type; the stand-in's providers accept any.
+const DELETE_API_VERSION = '2025-04-01';
 
 /**
  * The resources Complete mode removes: top-level resources of the resource group that the template does
@@ -34,20 +36,19 @@ export function completeModeDeletions(ctx: Pick<RunContext, 'store'>, plan: Depl
 }
 
 /** Deletes what Complete mode removes and returns one `Delete` operation per resource. */
-export function deleteForCompleteMode(
+export async function deleteForCompleteMode(
   ctx: RunContext,
   plan: DeploymentPlan,
   deploymentId: string
-): DeploymentOperation[] {
-  const group = resourceGroupId(plan.input.subscriptionId, plan.input.resourceGroup);
-  return completeModeDeletions(ctx, plan).map(id => {
+): Promise<DeploymentOperation[]> {
+  const operations: DeploymentOperation[] = [];
+  for (const id of completeModeDeletions(ctx, plan)) {
     const began = Date.now();
     const doc = ctx.store.get(id)!;
-    // Vaults go through the Key Vault provider: soft delete keeps the name taken, as in Azure.
-    if (doc.type.toLowerCase() === 'microsoft.keyvault/vaults') deleteVault(ctx, group, doc.name);
-    else ctx.store.delete(id);
+    // Through the provider of the type, as a direct DELETE: a vault is soft-deleted (its name stays taken).
+    await ctx.dispatch({ method: 'DELETE', path: doc.id, apiVersion: DELETE_API_VERSION });
     const operationId = newOperationId();
-    return {
+    operations.push({
       id: `${deploymentId}/operations/${operationId}`,
       operationId,
       properties: {
@@ -60,6 +61,7 @@ export function deleteForCompleteMode(
         statusCode: 'OK',
         targetResource: { id: doc.id, resourceType: doc.type, resourceName: doc.name }
       }
-    };
-  });
+    });
+  }
+  return operations;
 }

@@ -13,18 +13,65 @@ export class DeploymentRejected extends Error {
 
   /** The HTTP answer. */
   result(): HttpResult {
-    return armError(this.status, this.detail.code, this.detail.message, this.detail.details);
+    const answer = armError(this.status, this.detail.code, this.detail.message, this.detail.details);
+    if (this.detail.additionalInfo)
+      (answer.body as { error: ArmErrorDetail }).error.additionalInfo = this.detail.additionalInfo;
+    return answer;
   }
+
+  /** Fills the `path` of a TemplateViolation from the text the line and column refer to. */
+  locatedIn(pathAt: (line: number, column: number) => string): this {
+    for (const entry of this.detail.additionalInfo ?? []) {
+      const info = entry.info as TemplateViolation;
+      if (entry.type === 'TemplateViolation') info.path = pathAt(info.lineNumber, info.linePosition);
+    }
+    return this;
+  }
+}
+
+/** Where in the request body a template problem sits, as ARM reports it in `additionalInfo`. */
+export interface TemplateViolation {
+  lineNumber: number;
+  linePosition: number;
+  /** JSON path in the request body, e.g. `properties.template.resources[0]`. */
+  path: string;
+}
+
+/** ARM's `additionalInfo` entry for a template problem at `location` (path filled in by `locatedIn`). */
+export function templateViolation(location: SourceLocation): { type: string; info: TemplateViolation } {
+  return {
+    type: 'TemplateViolation',
+    info: { lineNumber: location.line, linePosition: location.column, path: 'properties.template' }
+  };
 }
 
 const at = (location: SourceLocation) => `at line '${location.line}' and column '${location.column}'`;
 
-function invalidTemplate(detail: string): DeploymentRejected {
+function invalidTemplate(detail: string, location?: SourceLocation): DeploymentRejected {
   return new DeploymentRejected(400, {
     code: 'InvalidTemplate',
-    message: `Deployment template validation failed: '${detail}'.`
+    message: `Deployment template validation failed: '${detail}'.`,
+    ...(location ? { additionalInfo: [templateViolation(location)] } : {})
   });
 }
+
+// The template engine's own wording of a file problem, and ARM's (Newtonsoft.Json's) for the same thing.
+const FILE_PROBLEMS: [RegExp, (location: SourceLocation) => string][] = [
+  [
+    /needs a 'resources' section/,
+    l =>
+      `Required property 'resources' not found in JSON. Path 'properties.template', line ${l.line}, position ${l.column}.`
+  ],
+  [
+    /must be a JSON object/,
+    l =>
+      `Unexpected JSON token: the value must be an object. Path 'properties.template', line ${l.line}, position ${l.column}.`
+  ],
+  [
+    /invalid JSON/,
+    l => `Unexpected character encountered while parsing value. Line ${l.line}, position ${l.column}.`
+  ]
+];
 
 /** ARM's wording for a parameter problem found by the template engine. */
 function parameterMessage(problem: ParameterProblem): string {
@@ -50,9 +97,22 @@ function parameterMessage(problem: ParameterProblem): string {
   }
 }
 
-/** ARM says "the parameter is not found"; the engine says "is not defined (known: …)". */
+/**
+ * ARM's wording for an expression problem found by the template engine: no engine positions
+ * (`at position 3 in '[…]'`), ARM's phrases for unknown functions, properties, parameters and variables.
+ */
 export function armExpressionMessage(message: string): string {
   return message
+    .replace(/ at position \d+ in '(?:[^']|'')*'/g, '')
+    .replace(/Unknown function '([^']+)'/, "The template function '$1' is not valid")
+    .replace(
+      /Property '([^']+)' doesn't exist \(has: ([^)]*)\)/,
+      "The language expression property '$1' doesn't exist, available properties are '$2'"
+    )
+    .replace(
+      /Cannot access \[([^\]]*)\] on (\w+)/,
+      "The language expression property '$1' can't be evaluated on a value of type '$2'"
+    )
     .replace(
       /the parameter '([^']+)' is not defined \(known:[^)]*\)/i,
       "The template parameter '$1' is not found"
@@ -67,6 +127,12 @@ export function armExpressionMessage(message: string): string {
 export const deploymentErrors = {
   invalidTemplate,
 
+  templateFile(problem: string, location: SourceLocation | undefined): DeploymentRejected {
+    const known = location && FILE_PROBLEMS.find(([pattern]) => pattern.test(problem));
+    if (!known || !location) return invalidTemplate('The template is not valid JSON.');
+    return invalidTemplate(known[1](location), location);
+  },
+
   parameters(problems: ParameterProblem[], declared: string[]): DeploymentRejected {
     const extra = problems.filter(p => p.kind === 'unknown-parameter').map(p => p.parameter);
     if (extra.length > 0) {
@@ -77,13 +143,14 @@ export const deploymentErrors = {
           'https://aka.ms/arm-pass-parameter-values for usage details.'
       );
     }
-    return invalidTemplate(parameterMessage(problems[0]!));
+    return invalidTemplate(parameterMessage(problems[0]!), problems[0]!.location);
   },
 
   resource(name: string, location: SourceLocation, problem: string): DeploymentRejected {
     return invalidTemplate(
       `The template resource '${name}' ${at(location)} is not valid: ${armExpressionMessage(problem)}. ` +
-        'Please see https://aka.ms/arm-functions for usage details.'
+        'Please see https://aka.ms/arm-functions for usage details.',
+      location
     );
   },
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ArmRequest, ProviderContext } from '../../arm/provider.js';
 import { armError, type HttpResult } from '../../http-result.js';
+import { onlyValueAt } from '../../arm/lenient-json.js';
 import {
   deploymentActive,
+  armExpressionMessage,
   deploymentErrors,
   deploymentNotFound,
   DeploymentRejected
@@ -41,7 +43,14 @@ function correlationIdOf(req: ArmRequest): string {
 }
 
 function runContext(ctx: ProviderContext): RunContext {
-  return { store: ctx.store, lro: ctx.lro, knobs: ctx.knobs, tenantId: ctx.facts.tenantId };
+  return {
+    store: ctx.store,
+    lro: ctx.lro,
+    knobs: ctx.knobs,
+    tenantId: ctx.facts.tenantId,
+    dispatch: ctx.dispatch,
+    namespaceRefusal: ctx.namespaceRefusal
+  };
 }
 
 /** Reads `{ properties: { template, parameters, mode } }`; linked templates are refused. */
@@ -85,7 +94,8 @@ function readInput(req: ArmRequest, where: DeploymentAddress, trackingId: string
     template: template as Record<string, unknown>,
     parameters: parameters as Record<string, unknown>,
     mode: mode.toLowerCase() === 'complete' ? 'Complete' : 'Incremental',
-    ...(tags ? { tags: tags as Record<string, string> } : {})
+    ...(tags ? { tags: tags as Record<string, string> } : {}),
+    ...(req.bodyText ? { templateText: onlyValueAt(req.bodyText, ['properties', 'template']) } : {})
   };
 }
 
@@ -95,7 +105,7 @@ function rejected(error: unknown): HttpResult {
   return armError(
     400,
     'InvalidTemplate',
-    `Deployment template validation failed: '${(error as Error).message}'.`
+    `Deployment template validation failed: '${armExpressionMessage((error as Error).message)}'.`
   );
 }
 

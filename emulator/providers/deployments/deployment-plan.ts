@@ -15,7 +15,8 @@ import {
 import { templateScope } from '../../../src/arm/variables.js';
 import { resourceGroupId } from '../../arm/resource-id.js';
 import type { ResourceStore } from '../../arm/resource-store.js';
-import { deploymentErrors } from './deployment-errors.js';
+import { pathAt } from '../../arm/lenient-json.js';
+import { deploymentErrors, DeploymentRejected } from './deployment-errors.js';
 import { orderResources } from './resource-order.js';
 import { evaluateAtRuntime, type RuntimeFunctions } from './runtime-evaluator.js';
 
@@ -30,6 +31,11 @@ export interface DeploymentInput {
   mode: 'Incremental' | 'Complete';
   /** The deployment resource's own tags (ARM keeps them with the deployment record). */
   tags?: Record<string, string>;
+  /**
+   * The request body's text with everything but the template blanked out (line breaks kept), so template
+   * positions are the body's, as in ARM's errors; undefined for a nested deployment's inline template.
+   */
+  templateText?: string;
 }
 
 /** One resource of the template at this deployment's level, ready to run. */
@@ -97,11 +103,17 @@ function keyVaultReference(name: string, entry: Record<string, unknown>, store: 
   return secret.properties?.value;
 }
 
+/** The text template positions refer to: the request body's, or (nested inline templates) a pretty print. */
+export function templateTextOf(input: DeploymentInput): string {
+  return input.templateText ?? JSON.stringify(input.template, null, 2);
+}
+
 function loaded(input: DeploymentInput): Template {
   try {
-    return loadTemplate(JSON.stringify(input.template), 'template');
+    return loadTemplate(templateTextOf(input), 'template');
   } catch (error) {
-    if (error instanceof TemplateFileError) throw deploymentErrors.invalidTemplate(error.message);
+    if (error instanceof TemplateFileError)
+      throw deploymentErrors.templateFile(error.message, error.location);
     throw error;
   }
 }
@@ -135,6 +147,21 @@ function resolve(
  * orders its resources. Throws {@link DeploymentRejected} with ARM's error when it is not valid.
  */
 export function planDeployment(input: DeploymentInput, env: PlanEnvironment): DeploymentPlan {
+  try {
+    return planned(input, env);
+  } catch (error) {
+    if (!(error instanceof DeploymentRejected)) throw error;
+    throw error.locatedIn((line, column) => templatePathAt(input, line, column));
+  }
+}
+
+/** ARM's JSON path in the request body (`properties.template.resources[0]`) of a template line and column. */
+export function templatePathAt(input: DeploymentInput, line: number, column: number): string {
+  const path = pathAt(templateTextOf(input), line, column);
+  return path === '' ? 'properties.template' : `properties.template${path.startsWith('[') ? '' : '.'}${path}`;
+}
+
+function planned(input: DeploymentInput, env: PlanEnvironment): DeploymentPlan {
   const template = loaded(input);
   const group = env.store.get(resourceGroupId(input.subscriptionId, input.resourceGroup));
   const context: DeploymentContext = {

@@ -3,12 +3,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ArmValue, findUnknowns } from '../../../src/arm/index.js';
 import type { ArmErrorDetail } from '../../http-result.js';
 import type { VaultContext } from '../key-vault/index.js';
-import { armExpressionMessage, deploymentFailed, DeploymentRejected } from './deployment-errors.js';
+import type { ProviderContext } from '../../arm/provider.js';
+import {
+  armExpressionMessage,
+  deploymentFailed,
+  DeploymentRejected,
+  templateViolation
+} from './deployment-errors.js';
 import {
   type DeploymentInput,
   type DeploymentPlan,
   planDeployment,
-  type PlannedResource
+  type PlannedResource,
+  templatePathAt
 } from './deployment-plan.js';
 import {
   acceptedDeployment,
@@ -29,6 +36,9 @@ import { nestedDeploymentInput } from './nested-input.js';
 /** What running deployments need from the emulator. */
 export interface RunContext extends VaultContext {
   tenantId: string;
+  /** The ARM router, for resource writes (one dispatch path with direct PUTs). */
+  dispatch: ProviderContext['dispatch'];
+  namespaceRefusal: ProviderContext['namespaceRefusal'];
 }
 
 /** The knob that makes every resource operation take at least this long (default 0). */
@@ -76,6 +86,11 @@ export function plan(
   const runtime = new StoreRuntime(ctx.store, input.subscriptionId, input.resourceGroup, whatIf);
   const planned = planDeployment(input, { store: ctx.store, tenantId: ctx.tenantId, trackingId, runtime });
   runtime.plan = planned;
+  // ARM's preflight refuses a resource whose namespace it does not know or the subscription has not registered.
+  for (const resource of planned.resources.filter(r => r.deploy)) {
+    const refused = ctx.namespaceRefusal(resource.type.split('/')[0]!);
+    if (refused) throw new DeploymentRejected(refused.status, refused.error);
+  }
   return planned;
 }
 
@@ -128,7 +143,7 @@ export class DeploymentRunner {
     let error: ArmErrorDetail | undefined;
     try {
       error = await this.#resources(planned, id);
-      if (!error) error = this.#finish(planned, id);
+      if (!error) error = await this.#finish(planned, id);
     } catch (unexpected) {
       error = {
         code: 'InternalServerError',
@@ -186,18 +201,33 @@ export class DeploymentRunner {
       if (unknowns.length > 0) throw new Error(unknowns[0]!.reason);
     } catch (error) {
       const message = armExpressionMessage((error as Error).message);
+      const violation = templateViolation(resource.walked.source);
+      violation.info.path = templatePathAt(
+        planned.input,
+        violation.info.lineNumber,
+        violation.info.linePosition
+      );
       return {
         status: 400,
         error: {
           code: 'InvalidTemplate',
-          message: `Unable to process template language expressions for resource '${resource.id}': ${message}`
+          message:
+            `Unable to process template language expressions for resource '${resource.id}' at line ` +
+            `'${violation.info.lineNumber}' and column '${violation.info.linePosition}'. '${message}'`,
+          additionalInfo: [violation]
         }
       };
     }
     if (resource.type.toLowerCase() === 'microsoft.resources/deployments') {
       return this.#nested(planned, resource, body);
     }
-    return writeResource(this.ctx, { id: resource.id, type: resource.type, name: resource.name, body });
+    return writeResource(this.ctx, {
+      id: resource.id,
+      type: resource.type,
+      name: resource.name,
+      apiVersion: String(resource.walked.raw.apiVersion ?? ''),
+      body
+    });
   }
 
   async #nested(
@@ -247,9 +277,9 @@ export class DeploymentRunner {
     updateDeployment(this.ctx.store, id, (_, kept) => kept.operations.push(operation));
   }
 
-  #finish(planned: DeploymentPlan, id: string): ArmErrorDetail | undefined {
+  async #finish(planned: DeploymentPlan, id: string): Promise<ArmErrorDetail | undefined> {
     if (planned.input.mode === 'Complete') {
-      for (const operation of deleteForCompleteMode(this.ctx, planned, id)) {
+      for (const operation of await deleteForCompleteMode(this.ctx, planned, id)) {
         updateDeployment(this.ctx.store, id, (_, kept) => kept.operations.push(operation));
       }
     }

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArmErrorDetail } from '../../http-result.js';
-import { handleGenericResource } from '../../arm/generic-resources.js';
 import { parseResourcePath } from '../../arm/resource-id.js';
 import { isTerminalState } from '../../arm/resource-store.js';
-import { applyVaultAccessPolicies, putVault, type VaultContext } from '../key-vault/index.js';
+import type { RunContext } from './deployment-run.js';
 
 /** How one resource write ended, as the deployment operation records it. */
 export interface WriteOutcome {
@@ -16,14 +15,16 @@ export interface ResourceWrite {
   id: string;
   type: string;
   name: string;
+  /** The declaration's apiVersion, sent as the PUT's api-version. */
+  apiVersion: string;
   body: Record<string, unknown>;
 }
 
 /** The field that makes the stand-in fail a resource on purpose (see README.md, "Scripted failures"). */
 export const FAIL_WITH = 'emulatorFailWith';
 
-const VAULT_POLL_MS = 10;
-const VAULT_WAIT_MS = 10 * 60_000;
+const PROVISIONING_POLL_MS = 10;
+const PROVISIONING_WAIT_MS = 10 * 60_000;
 
 function scriptedFailure(body: Record<string, unknown>): WriteOutcome | undefined {
   const properties = body.properties as Record<string, unknown> | undefined;
@@ -44,55 +45,57 @@ function outcome(answer: { status: number; body?: unknown; error?: ArmErrorDetai
   return answer.status >= 400 && error ? { status: answer.status, error } : { status: answer.status };
 }
 
-// A vault is usable once its DNS name is registered; dependents start only then, as in Azure.
-async function untilProvisioned(ctx: VaultContext, id: string): Promise<WriteOutcome | undefined> {
-  const deadline = Date.now() + VAULT_WAIT_MS;
+// ARM waits for a resource's provisioning to end before dependents start (a vault's DNS registration, a
+// workspace's datastores), and a deployment operation ends with the provider's terminal state.
+async function untilProvisioned(ctx: RunContext, id: string): Promise<WriteOutcome | undefined> {
+  const deadline = Date.now() + PROVISIONING_WAIT_MS;
   while (Date.now() < deadline) {
     const state = ctx.store.get(id)?.properties?.provisioningState;
     if (isTerminalState(state)) {
-      return state === 'Succeeded'
+      return state === undefined || String(state).toLowerCase() === 'succeeded'
         ? undefined
         : {
             status: 500,
-            error: { code: 'ResourceDeploymentFailure', message: `The resource ended '${String(state)}'.` }
+            error: {
+              code: 'ResourceDeploymentFailure',
+              message:
+                'The resource write operation failed to complete successfully, because it reached terminal ' +
+                `provisioning state '${String(state)}'.`
+            }
           };
     }
-    await sleep(VAULT_POLL_MS);
+    await sleep(PROVISIONING_POLL_MS);
   }
   return {
     status: 500,
-    error: { code: 'ResourceDeploymentFailure', message: 'The vault never became ready.' }
+    error: {
+      code: 'ResourceDeploymentFailure',
+      message: 'The resource never reached a terminal provisioning state.'
+    }
   };
 }
 
-function groupPathOf(id: string): string {
-  return id.slice(0, id.toLowerCase().indexOf('/providers/'));
-}
-
 /**
- * Writes one template resource: vaults through the Key Vault provider (full-replace PUT, then wait for
- * `Succeeded`), `vaults/accessPolicies` `{vault}/{add|replace|remove}` per principal, extension resources
- * (`scope`) and every other type through the generic store with PUT semantics.
+ * Writes one template resource through the same path as a direct PUT of it (the ARM router: the provider
+ * serving the type, else the generic store), then waits for its provisioning to end. Extension resources
+ * (`scope`, an id with a second `/providers/`) have no provider here and are stored as sent.
  */
-export async function writeResource(ctx: VaultContext, write: ResourceWrite): Promise<WriteOutcome> {
+export async function writeResource(ctx: RunContext, write: ResourceWrite): Promise<WriteOutcome> {
   const scripted = scriptedFailure(write.body);
   if (scripted) return scripted;
-  const type = write.type.toLowerCase();
-  const group = groupPathOf(write.id);
-  if (type === 'microsoft.keyvault/vaults') {
-    const answer = await putVault(ctx, group, write.name, write.body);
-    if (answer.status >= 400) return outcome(answer);
-    return (await untilProvisioned(ctx, write.id)) ?? { status: answer.status };
-  }
-  if (type === 'microsoft.keyvault/vaults/accesspolicies') {
-    const [vault, operation] = write.name.split('/');
-    return outcome(await applyVaultAccessPolicies(ctx, group, vault!, operation!, write.body));
-  }
   const isExtension = write.id.toLowerCase().split('/providers/').length > 2;
-  const path = parseResourcePath(write.id);
-  if (isExtension || !path) {
+  if (isExtension || !parseResourcePath(write.id)) {
     const { created } = ctx.store.put(write.id, write.body);
     return { status: created ? 201 : 200 };
   }
-  return outcome(handleGenericResource('PUT', path, write.body, ctx.store, ctx.lro));
+  const answer = await ctx.dispatch({
+    method: 'PUT',
+    path: write.id,
+    body: write.body,
+    apiVersion: write.apiVersion
+  });
+  if (answer.status >= 400) return outcome(answer);
+  // Action-like children (`vaults/accessPolicies/{add|replace|remove}`) are not resources of their own.
+  if (!ctx.store.has(write.id)) return { status: answer.status };
+  return (await untilProvisioned(ctx, write.id)) ?? { status: answer.status };
 }

@@ -18,12 +18,13 @@ export interface WhatIfChange {
   delta?: PropertyChange[];
 }
 
-/** One entry of a change's `delta`. */
+/** One entry of a change's `delta` (or of an Array change's `children`, where `path` is the index). */
 export interface PropertyChange {
   path: string;
-  propertyChangeType: 'Create' | 'Delete' | 'Modify';
+  propertyChangeType: 'Create' | 'Delete' | 'Modify' | 'Array';
   before?: unknown;
   after?: unknown;
+  children?: PropertyChange[];
 }
 
 const IDENTITY_KEYS = ['id', 'name', 'type', 'apiVersion'];
@@ -40,10 +41,50 @@ function lookup(object: Record<string, unknown>, key: string): unknown {
 const normalizeLocation = (value: unknown) =>
   typeof value === 'string' ? value.toLowerCase().replace(/\s+/g, '') : value;
 
+/** Longest common subsequence of two arrays by JSON equality: pairs of indices kept unchanged. */
+function unchangedPairs(before: unknown[], after: unknown[]): [number, number][] {
+  const lengths = before.map(() => new Array<number>(after.length + 1).fill(0));
+  lengths.push(new Array<number>(after.length + 1).fill(0));
+  for (let i = before.length - 1; i >= 0; i -= 1) {
+    for (let j = after.length - 1; j >= 0; j -= 1) {
+      lengths[i]![j] = sameJson(before[i], after[j])
+        ? lengths[i + 1]![j + 1]! + 1
+        : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+    }
+  }
+  const pairs: [number, number][] = [];
+  for (let i = 0, j = 0; i < before.length && j < after.length;) {
+    if (sameJson(before[i], after[j])) pairs.push([i++, j++]);
+    else if (lengths[i + 1]![j]! >= lengths[i]![j + 1]!) i += 1;
+    else j += 1;
+  }
+  return pairs;
+}
+
+/**
+ * An array that changed, as ARM's what-if shows it: `propertyChangeType: Array` with one child per element
+ * that is not kept — `Delete` at its old index with `before`, `Create` at its new index with `after`.
+ */
+function arrayChange(where: string, before: unknown[], after: unknown[]): PropertyChange {
+  const pairs = unchangedPairs(before, after);
+  const keptBefore = new Set(pairs.map(([i]) => i));
+  const keptAfter = new Set(pairs.map(([, j]) => j));
+  const children: PropertyChange[] = [
+    ...before.flatMap((value, i) =>
+      keptBefore.has(i) ? [] : [{ path: String(i), propertyChangeType: 'Delete' as const, before: value }]
+    ),
+    ...after.flatMap((value, j) =>
+      keptAfter.has(j) ? [] : [{ path: String(j), propertyChangeType: 'Create' as const, after: value }]
+    )
+  ];
+  return { path: where, propertyChangeType: 'Array', children };
+}
+
 /**
  * Compares what the template sets with what exists, property by property; properties the template does not
- * set are not compared (ARM shows them as no-effect). Arrays are compared whole, so an `accessPolicies: []`
- * over a vault with policies is a Modify. Values unknown before deployment are not compared.
+ * set are not compared (ARM shows them as no-effect). A changed array is an `Array` change with a child per
+ * element (an `accessPolicies: []` over a vault with policies: one `Delete` per policy). Values unknown
+ * before deployment are not compared.
  */
 function delta(after: Record<string, unknown>, before: Record<string, unknown>, path = ''): PropertyChange[] {
   const changes: PropertyChange[] = [];
@@ -53,7 +94,9 @@ function delta(after: Record<string, unknown>, before: Record<string, unknown>, 
     if (isUnknown(value) || IDENTITY_KEYS.includes(where)) continue;
     if (old === undefined) changes.push({ path: where, propertyChangeType: 'Create', after: value });
     else if (isPlainObject(value) && isPlainObject(old)) changes.push(...delta(value, old, where));
-    else if (
+    else if (Array.isArray(value) && Array.isArray(old)) {
+      if (!sameJson(value, old)) changes.push(arrayChange(where, old, value));
+    } else if (
       where === 'location' ? normalizeLocation(value) !== normalizeLocation(old) : !sameJson(value, old)
     ) {
       changes.push({ path: where, propertyChangeType: 'Modify', before: old, after: value });

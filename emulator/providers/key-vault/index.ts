@@ -96,6 +96,9 @@ function handleSubscriptionPath(req: ArmRequest, ctx: ProviderContext): HttpResu
       body: { value: deletedVaults(ctx.store, subscriptionId).map(presentDeletedVault) }
     };
   }
+  // `az keyvault list-deleted` also lists deleted managed HSMs; the stand-in has none, as Azure answers for a
+  // subscription without HSM pools.
+  if (/^deletedManagedHSMs$/i.test(rest) && req.method === 'GET') return { status: 200, body: { value: [] } };
   if (/^checkNameAvailability$/i.test(rest) && req.method === 'POST') {
     return checkNameAvailability(ctx.store, req.body);
   }
