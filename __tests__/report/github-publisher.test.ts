@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { octokitApi } from '../../src/action/github-api.js';
+import { gitHubRestApi } from '../../src/action/github-api.js';
 import type { AnnotationTarget, Log } from '../../src/run/log.js';
 import { publishToGitHub } from '../../src/report/github-publisher.js';
 import type { GitHubEvent, GitHubSession } from '../../src/action/github-port.js';
@@ -45,7 +45,7 @@ describe('PR comment, check run and deployment record (against the GitHub stand-
   beforeEach(() => github.reset());
 
   function session(token = github.token): GitHubSession {
-    return { event, api: octokitApi(token, github.apiUrl, event) };
+    return { event, api: gitHubRestApi(token, github.apiUrl, event) };
   }
 
   async function publish(run = failedModelRun(), redactor = new Redactor(), prComment = true) {
@@ -197,7 +197,7 @@ describe('PR comment, check run and deployment record (against the GitHub stand-
 
   it('a wrong token is a warning for each part, never an exception', async () => {
     const log = recordingLog();
-    const wrong: GitHubSession = { event, api: octokitApi('ghs_wrong', github.apiUrl, event) };
+    const wrong: GitHubSession = { event, api: gitHubRestApi('ghs_wrong', github.apiUrl, event) };
     const run = failedModelRun();
     await publishToGitHub(
       wrong,

@@ -1,3 +1,4 @@
+import { HttpClient } from '@actions/http-client';
 import { GitHubApiError, type GitHubApi, type GitHubEvent, type GitHubSession } from './github-port.js';
 import { readGitHubEvent } from './github-event.js';
 
@@ -13,7 +14,7 @@ export function gitHubSession(
   if (!event) return undefined;
   if (!token) return { event };
   const baseUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-  return { event, api: octokitApi(token, baseUrl, event) };
+  return { event, api: gitHubRestApi(token, baseUrl, event) };
 }
 
 /**
@@ -22,119 +23,167 @@ export function gitHubSession(
  */
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** {@link GitHubApi} on Octokit, as `@actions/github` configures it (proxy settings of the runner included). */
-export function octokitApi(token: string, baseUrl: string, event: GitHubEvent): GitHubApi {
-  // Loaded on first use: Octokit is a fifth of the bundle, and a run reaches GitHub only after its stages, so
-  // loading it up front would delay every run's first request to Azure.
-  const client = import('@actions/github').then(({ getOctokit }) => getOctokit(token, { baseUrl }));
-  const repository = { owner: event.owner, repo: event.repo };
-  const request = () => ({ request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) } });
+/**
+ * {@link GitHubApi} on the REST endpoints, through @actions/http-client: the client @actions/core already
+ * brings, which follows the runner's proxy settings (https_proxy, no_proxy). Octokit would add 120 KiB to
+ * dist/ for seven calls.
+ */
+export function gitHubRestApi(token: string, baseUrl: string, event: GitHubEvent): GitHubApi {
+  const rest = new GitHubRest(token, baseUrl);
+  const repo = `/repos/${encodeURIComponent(event.owner)}/${encodeURIComponent(event.repo)}`;
   return {
     listIssueComments: issue =>
       call('list the pull request comments', async () => {
-        const octokit = await client;
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-          ...repository,
-          issue_number: issue,
-          per_page: 100,
-          ...request()
-        });
-        return comments.map(comment => ({ id: comment.id, body: comment.body ?? '' }));
+        const comments = await rest.getAllPages<Comment>(`${repo}/issues/${issue}/comments?per_page=100`);
+        return comments.map(commentOf);
       }),
     createIssueComment: (issue, body) =>
-      call('create the pull request comment', async () => {
-        const octokit = await client;
-        const { data } = await octokit.rest.issues.createComment({
-          ...repository,
-          issue_number: issue,
-          body,
-          ...request()
-        });
-        return { id: data.id, body: data.body ?? '' };
-      }),
+      call('create the pull request comment', async () =>
+        commentOf(await rest.send<Comment>('POST', `${repo}/issues/${issue}/comments`, { body }))
+      ),
     updateIssueComment: (id, body) =>
-      call('update the pull request comment', async () => {
-        const octokit = await client;
-        const { data } = await octokit.rest.issues.updateComment({
-          ...repository,
-          comment_id: id,
-          body,
-          ...request()
-        });
-        return { id: data.id, body: data.body ?? '' };
-      }),
+      call('update the pull request comment', async () =>
+        commentOf(await rest.send<Comment>('PATCH', `${repo}/issues/comments/${id}`, { body }))
+      ),
     createCheckRun: check =>
       call('create the check run', async () => {
-        const octokit = await client;
-        const { data } = await octokit.rest.checks.create({
-          ...repository,
+        const data = await rest.send<{ id: number; html_url?: string | null }>('POST', `${repo}/check-runs`, {
           name: check.name,
           head_sha: check.headSha,
           status: 'completed',
           conclusion: check.conclusion,
           output: { title: check.title, summary: check.summary },
           ...(check.detailsUrl ? { details_url: check.detailsUrl } : {}),
-          ...(check.externalId ? { external_id: check.externalId } : {}),
-          ...request()
+          ...(check.externalId ? { external_id: check.externalId } : {})
         });
         return { id: data.id, ...(data.html_url ? { url: data.html_url } : {}) };
       }),
     createCommitStatus: status =>
       call('create the commit status', async () => {
-        const octokit = await client;
-        await octokit.rest.repos.createCommitStatus({
-          ...repository,
-          sha: status.sha,
+        await rest.send('POST', `${repo}/statuses/${status.sha}`, {
           state: status.state,
           context: status.context,
           description: status.description,
-          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
-          ...request()
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {})
         });
       }),
     createDeployment: deployment =>
       call('create the deployment', async () => {
-        const octokit = await client;
-        const { data } = await octokit.rest.repos.createDeployment({
-          ...repository,
+        const data = await rest.send<{ id?: number; message?: string }>('POST', `${repo}/deployments`, {
           ref: deployment.ref,
           environment: deployment.environment,
           description: deployment.description,
           payload: deployment.payload,
           // The deployment already happened: no merging of the default branch, no waiting for other checks.
           auto_merge: false,
-          required_contexts: [],
-          ...request()
+          required_contexts: []
         });
-        if (!('id' in data)) throw new Error(data.message ?? 'GitHub did not create the deployment.');
+        // 202 with a message: GitHub merged nothing and created nothing (e.g. a merge conflict).
+        if (typeof data.id !== 'number')
+          throw new Error(data.message ?? 'GitHub did not create the deployment.');
         return { id: data.id };
       }),
     createDeploymentStatus: (id, status) =>
       call('create the deployment status', async () => {
-        const octokit = await client;
-        await octokit.rest.repos.createDeploymentStatus({
-          ...repository,
-          deployment_id: id,
+        await rest.send('POST', `${repo}/deployments/${id}/statuses`, {
           state: status.state,
           description: status.description,
           ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
-          ...(status.logUrl ? { log_url: status.logUrl } : {}),
-          ...request()
+          ...(status.logUrl ? { log_url: status.logUrl } : {})
         });
       })
   };
 }
 
-/** Octokit's errors (RequestError with `status`, aborts, network errors) as one error type with the status. */
+interface Comment {
+  id: number;
+  body?: string | null;
+}
+
+const commentOf = (comment: Comment) => ({ id: comment.id, body: comment.body ?? '' });
+
+/** GitHub's answer to a request it refused: the status, and its `message` (e.g. "Bad credentials"). */
+class GitHubHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+/** JSON over HTTPS with the run's token; each request gives up after {@link REQUEST_TIMEOUT_MS}. */
+class GitHubRest {
+  private readonly http: HttpClient;
+
+  constructor(
+    private readonly token: string,
+    private readonly baseUrl: string
+  ) {
+    this.http = new HttpClient('azureml-staged-deploy', [], { socketTimeout: REQUEST_TIMEOUT_MS });
+  }
+
+  async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.request<T>(method, `${this.baseUrl}${path}`, body)).data;
+  }
+
+  /** Follows `Link: <…>; rel="next"` until the last page. */
+  async getAllPages<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let url: string | undefined = `${this.baseUrl}${path}`;
+    while (url) {
+      const page: { data: T[]; next?: string } = await this.request<T[]>('GET', url);
+      items.push(...page.data);
+      url = page.next;
+    }
+    return items;
+  }
+
+  private async request<T>(method: string, url: string, body?: unknown): Promise<{ data: T; next?: string }> {
+    const headers = {
+      accept: 'application/vnd.github+json',
+      authorization: `token ${this.token}`,
+      'x-github-api-version': '2022-11-28',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' })
+    };
+    const response = await withTimeout(
+      this.http.request(method, url, body === undefined ? null : JSON.stringify(body), headers)
+    );
+    const text = await withTimeout(response.readBody());
+    const status = response.message.statusCode ?? 0;
+    const data = text ? (JSON.parse(text) as unknown) : undefined;
+    if (status < 200 || status >= 300) {
+      const message = (data as { message?: unknown } | undefined)?.message;
+      throw new GitHubHttpError(status, typeof message === 'string' ? message : text || `HTTP ${status}`);
+    }
+    const link = response.message.headers.link;
+    const next = typeof link === 'string' ? /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
+    return { data: data as T, ...(next ? { next } : {}) };
+  }
+}
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+/** A hanging API must not keep a finished deployment's step running. */
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError('timed out')), REQUEST_TIMEOUT_MS);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** GitHub's refusals, timeouts and network errors as one error type with the status. */
 async function call<T>(operation: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    const status =
-      typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 0;
-    // Octokit appends " - <documentation URL>" to GitHub's message: noise in a warning.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/ - https:\/\/\S+$/, '');
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    const status = error instanceof GitHubHttpError ? error.status : 0;
+    const message = error instanceof Error ? error.message : String(error);
+    const timedOut = error instanceof TimeoutError;
     throw new GitHubApiError(
       operation,
       status,

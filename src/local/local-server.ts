@@ -90,8 +90,8 @@ const INHERITED_ENV = [
 ]; // prettier-ignore
 
 /**
- * Where inference_server.py is. `new URL(…, import.meta.url)` is the form bundlers recognise as an asset:
- * @vercel/ncc copies the file next to dist/index.js and rewrites this URL to point there.
+ * Where inference_server.py is: next to this module in src/, and in dist/ next to every module of the bundle
+ * (scripts/bundle/bundle.ts copies it there).
  */
 export function inferenceServerScriptPath(): string {
   return fileURLToPath(new URL('./inference_server.py', import.meta.url));
