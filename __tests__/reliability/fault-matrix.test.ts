@@ -108,19 +108,20 @@ const CLASSES: CallClass[] = [
     poll: true
   },
   {
-    name: 'Key Vault GET',
+    // The guard reads a group's vaults with one list (src/keyvault/read-vaults.ts), not one GET per vault.
+    name: 'Key Vault list',
     setup: 'existing',
     method: 'GET',
-    path: g => `/subscriptions/*/resourcegroups/${g}/providers/Microsoft.KeyVault/vaults/*`,
-    names: /read Key Vault|GET \/[^ ]+\/vaults\//i
+    path: g => `/subscriptions/*/resourcegroups/${g}/providers/Microsoft.KeyVault/vaults`,
+    names: /list the Key Vaults|GET \/[^ ]+\/vaults\b/i
   },
   {
-    name: 'Key Vault GET (verify)',
+    name: 'Key Vault list (again)',
     setup: 'existing',
     method: 'GET',
-    path: g => `/subscriptions/*/resourcegroups/${g}/providers/Microsoft.KeyVault/vaults/*`,
-    names: /read Key Vault|GET \/[^ ]+\/vaults\//i,
-    // The first read plans the guard; the second, after the deployment, verifies the policies.
+    path: g => `/subscriptions/*/resourcegroups/${g}/providers/Microsoft.KeyVault/vaults`,
+    names: /list the Key Vaults|GET \/[^ ]+\/vaults\b/i,
+    // The first list plans the guard; the second is read again right before the deployment is sent.
     after: 1
   },
   {
