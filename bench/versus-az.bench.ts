@@ -120,9 +120,12 @@ async function azDeploy(az: AzSession, group: string, template: string, paramete
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-/** The wall time a user would see in Azure: the stand-in's latencies are Azure's × the profile's scale. */
-const projected = (ms: number): string =>
-  LATENCY ? ` (Azure ≈ ${seconds(ms / DEFAULT_LATENCY_SCALE)})` : '';
+/**
+ * An upper bound of the wall time a user would see in Azure: the stand-in's latencies are Azure's × the scale,
+ * but dividing the whole wall time by it also multiplies the process's own work. Two runs at different
+ * scales separate the two (docs/performance.md: wall = own work + Azure latency × scale).
+ */
+const projected = (ms: number): string => (LATENCY ? ` (÷ scale: ≤ ${seconds(ms / SCALE)})` : '');
 const summary = (runs: Measured[]): Measured => ({
   ms: median(runs.map(r => r.ms)),
   requests: median(runs.map(r => r.requests)),

@@ -48,7 +48,11 @@ async function bundle(): Promise<Metafile> {
   return result.metafile;
 }
 
-/** Every .map in dist/ reduced to the mappings into src/ (see source-map-filter.ts). */
+/**
+ * Every .map in dist/ reduced to the mappings into src/ (see source-map-filter.ts). A chunk with no src/ code
+ * (the storage SDK) loses its map and the comment naming it: with source maps on, Node scans every line of a
+ * module that names a map when it loads it, for nothing here.
+ */
 function keepSourceMappingsOnly(dir: string): void {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.map')) continue;
@@ -58,7 +62,14 @@ function keepSourceMappingsOnly(dir: string): void {
       map,
       source => /(^|\/)src\//.test(source) && !source.includes('node_modules')
     );
-    writeFileSync(path, JSON.stringify(filtered));
+    if (filtered.sources.length > 0) {
+      writeFileSync(path, JSON.stringify(filtered));
+      continue;
+    }
+    rmSync(path);
+    const code = path.slice(0, -'.map'.length);
+    const text = readFileSync(code, 'utf8');
+    writeFileSync(code, text.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n'));
   }
 }
 
