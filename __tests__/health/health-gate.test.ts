@@ -14,6 +14,7 @@ import { runHealthGate, type HealthGateDeps } from '../../src/health/health-gate
 import type { CapacitySettings, ScoringTarget } from '../../src/health/scoring-target.js';
 import { startLocalServer, type LocalServer } from '../../src/local/local-server.js';
 import type { Log } from '../../src/run/log.js';
+import { logsContaining } from '../local/support.js';
 import { Redactor } from '../../src/run/redaction.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/local/', import.meta.url));
@@ -120,7 +121,7 @@ describe('the health gate against the local inference server', () => {
 
   it('maps a run() that raises to the line of the helper module it raised in', async () => {
     const gate = deps({
-      serverLog: async () => linear.logs().join('\n'),
+      serverLog: () => logsContaining(linear, 'ValueError: expected 3 features, got 2'),
       codeFolder: {
         kind: 'path',
         absolutePath: `${FIXTURES}scripts`,

@@ -12,7 +12,7 @@ import {
   type LocalServer,
   type LocalServerOptions
 } from '../../src/local/local-server.js';
-import { MODEL_DIR, request, scriptPath } from './support.js';
+import { logsContaining, MODEL_DIR, request, scriptPath } from './support.js';
 
 const RECORD = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} [A-Z] \[\d+\] azmlinfsrv[\w.]* - /;
 const started: LocalServer[] = [];
@@ -105,7 +105,7 @@ describe('a healthy scoring script', () => {
       message: 'An unexpected error occurred in scoring script. Check the logs for more info.'
     });
     expect(reply.headers['x-ms-run-function-failed']).toBe('True');
-    const log = server.logs().join('\n');
+    const log = await logsContaining(server, 'ValueError: expected 3 features, got 2');
     expect(log).toMatch(/azmlinfsrv - Encountered Exception: Traceback \(most recent call last\):/);
     expect(log).toContain('linear_math.py", line 6, in predict');
     expect(log).toContain('ValueError: expected 3 features, got 2');
@@ -129,7 +129,7 @@ describe('a healthy scoring script', () => {
     expect(Date.now() - began).toBeLessThan(2000);
     expect(reply.status).toBe(500);
     expect(JSON.parse(reply.body)).toEqual({ message: 'Scoring timeout after 300 ms' });
-    const log = server.logs().join('\n');
+    const log = await logsContaining(server, 'ScoringTimeout: Script failed');
     expect(log).toContain('slow.py", line');
     expect(log).toContain(
       'ScoringTimeout: Script failed to finish execution within the allocated time: 300ms'

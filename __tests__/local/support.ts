@@ -49,3 +49,20 @@ export function request(
     req.end(body);
   });
 }
+
+/**
+ * The server's log once it holds `text`. The server writes a traceback before it answers, but its output pipe and
+ * the HTTP socket are read by separate events, so a test that reads the log right after the answer can run first.
+ */
+export async function logsContaining(
+  server: { logs(): string[] },
+  text: string,
+  timeoutMs = 10_000
+): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const log = server.logs().join('\n');
+    if (log.includes(text) || Date.now() >= until) return log;
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
