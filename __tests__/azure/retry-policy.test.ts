@@ -52,7 +52,8 @@ describe('deadlineRetryPolicy', () => {
     ).rejects.toThrow(
       /PUT \/subscriptions\/s\/resourcegroups\/rg failed with HTTP 429; Azure asked to retry in 10 min, but only .* remain .*timeout-minutes/
     );
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Not a timing target: far below the 10 minutes asked for proves the policy did not wait.
+    expect(Date.now() - started).toBeLessThan(30_000);
     deadline.dispose();
   });
 

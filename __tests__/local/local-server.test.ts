@@ -124,9 +124,10 @@ describe('a healthy scoring script', () => {
   it('answers 500 "Scoring timeout" when run() overruns, then serves the next request', async () => {
     const server = await start('slow', { requestTimeoutMs: 300 });
     const began = Date.now();
-    const reply = await request(server.scoringUrl, { body: '{"delay_ms": 3000}' });
+    const reply = await request(server.scoringUrl, { body: '{"delay_ms": 6000}' });
 
-    expect(Date.now() - began).toBeLessThan(2000);
+    // Not a timing target: an answer before run() could have finished proves the timeout cut it short.
+    expect(Date.now() - began).toBeLessThan(5500);
     expect(reply.status).toBe(500);
     expect(JSON.parse(reply.body)).toEqual({ message: 'Scoring timeout after 300 ms' });
     const log = await logsContaining(server, 'ScoringTimeout: Script failed');
