@@ -6,6 +6,8 @@ import { AzureClientFactory } from '../src/azure/client-factory.js';
 import { cloudFor } from '../src/config/clouds.js';
 import { Deadline } from '../src/run/deadline.js';
 
+const OUT_OF_BAND_LIFETIME_MS = 60 * 60_000;
+
 /**
  * Real Azure SDK clients in the test process, signed in as a second identity (a service principal with a
  * secret), for what happens "out of band" while the action runs: someone adding an access policy.
@@ -19,7 +21,9 @@ export function outOfBandClients(emulator: Emulator): { factory: AzureClientFact
     emulator.facts.clientSecret,
     { authorityHost: cloud.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca } }
   );
-  const deadline = new Deadline(300_000);
+  // The clients live as long as a test file (a fault matrix runs for minutes on a slow runner): jest's own
+  // per-test timeout bounds each call, so the deadline only has to outlast the whole file.
+  const deadline = new Deadline(OUT_OF_BAND_LIFETIME_MS);
   const factory = new AzureClientFactory({
     credential,
     cloud,
